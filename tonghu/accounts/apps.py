@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "tonghu.accounts"
+    label = "accounts"
+    verbose_name = _("用户与角色")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

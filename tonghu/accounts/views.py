@@ -1,0 +1,99 @@
+"""Login, password change, and the system administrator's user management (within their region)."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
+
+from tonghu.audit.services import audit_log, diff
+from tonghu.core.views import CapabilityMixin, ScopedListView
+
+from .forms import UserForm
+from .models import User
+
+AUDITED_FIELDS = ["username", "full_name", "role", "region_id", "department", "unit", "phone", "is_active"]
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
+    capability_optional = True
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(actor=self.request.user, action="password", obj=self.request.user, summary=_("用户修改了自己的密码"))
+        return response
+
+
+class PasswordChangeDoneView(CapabilityMixin, auth_views.PasswordChangeDoneView):
+    capability_optional = True
+    template_name = "accounts/password_change_done.html"
+
+
+class UserListView(ScopedListView):
+    model = User
+    capability = "accounts.manage_users"
+    template_name = "accounts/user_list.html"
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("region")
+        q = self.request.GET.get("q", "").strip()
+        if q:
+            from django.db.models import Q
+
+            qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+        role = self.request.GET.get("role")
+        if role:
+            qs = qs.filter(role=role)
+        return qs
+
+
+class UserEditView(CapabilityMixin, FormView):
+    capability = "accounts.manage_users"
+    deny_with_404 = True
+    template_name = "accounts/user_form.html"
+    form_class = UserForm
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(User.objects.visible_to(self.request.user, self.capability), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.object = self.get_object()
+        # Snapshot before the form binds: ModelForm validation writes the submitted values onto the instance.
+        self.before = {f: getattr(self.object, f) for f in AUDITED_FIELDS} if self.object else {}
+        kwargs["instance"] = self.object
+        kwargs["manager"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object"] = self.object
+        return ctx
+
+    def form_valid(self, form):
+        before = self.before
+        with transaction.atomic():
+            user = form.save()
+            after = {f: getattr(user, f) for f in AUDITED_FIELDS}
+            changes = diff(before, after)
+            if form.cleaned_data.get("password"):
+                changes["password"] = ["***", "***"]
+            audit_log(actor=self.request.user, action="admin", obj=user, region_code=user.region_id or "",
+                      summary=_("新建用户") if not before else _("修改用户"), changes=changes)
+        messages.success(self.request, _("已保存用户“%(name)s”。") % {"name": user})
+        return redirect("user_list")
+
+
+class UserCreateView(UserEditView):
+    deny_with_404 = False

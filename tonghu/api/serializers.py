@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+from tonghu.audit.models import AuditEntry
+from tonghu.core.capabilities import capabilities
+from tonghu.core.models import Job, Region
+from tonghu.registry.models import Child
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "parent", "level", "kind", "urban_rural"]
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = Child
+        fields = ["id", "name", "sex", "birth_date", "village", "village_name", "status"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "label", "status", "done", "total", "percent", "message", "errors", "result", "created_at", "started_at", "finished_at"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["seq", "at", "actor_name", "ip", "action", "object_type", "object_id", "object_repr", "region_code", "summary", "changes", "hash"]
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
+    region = serializers.CharField(source="region_id", allow_null=True)
+    department = serializers.CharField()
+    capabilities = serializers.SerializerMethodField()
+
+    def get_capabilities(self, user) -> list[str]:
+        return [c for c, (roles, _d) in capabilities().items() if user.role in roles]

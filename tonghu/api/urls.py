@@ -1,0 +1,32 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+class APIRoot(DefaultRouter.APIRootView):
+    capability_optional = True
+
+
+class SchemaView(SpectacularAPIView):
+    capability_optional = True
+
+
+class DocsView(SpectacularSwaggerView):
+    capability_optional = True
+
+
+router = DefaultRouter()
+router.APIRootView = APIRoot
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("children", views.ChildViewSet, basename="child")
+router.register("jobs", views.JobViewSet, basename="job")
+router.register("audit", views.AuditEntryViewSet, basename="audit")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/me/", views.MeView.as_view(), name="api-me"),
+    path("v1/token/", views.obtain_token, name="api-token"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="schema"), name="swagger-ui"),
+]

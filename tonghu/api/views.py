@@ -1,0 +1,93 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from tonghu.audit.models import AuditEntry
+from tonghu.core.models import Job, Region
+from tonghu.registry.selectors import child_open
+
+from .base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from .serializers import AuditEntrySerializer, ChildSerializer, JobSerializer, MeSerializer, RegionSerializer
+
+
+class RegionViewSet(ScopedReadOnlyViewSet):
+    """Regions inside the caller's region. Filter with ``?parent=<code>`` or ``?level=``."""
+
+    model = Region
+    capability = "core.view_regions"
+    serializer_class = RegionSerializer
+    filterset_fields = ["parent", "level", "kind"]
+
+
+class ChildViewSet(ScopedReadOnlyViewSet):
+    """Children's files in the caller's region. Retrieving one is audited like opening the page."""
+
+    from tonghu.registry.models import Child as model
+
+    capability = "registry.view_children"
+    serializer_class = ChildSerializer
+    filterset_fields = ["village", "status", "sex"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("village")
+
+    def get_object(self):
+        return child_open(fetched_by=self.request.user, pk=self.kwargs["pk"])
+
+
+class JobViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The caller's own background jobs, with status and progress."""
+
+    capability = "core.run_jobs"
+    serializer_class = JobSerializer
+
+    def get_queryset(self):
+        return Job.objects.filter(created_by=self.request.user)
+
+
+class AuditEntryViewSet(ScopedReadOnlyViewSet):
+    """The audit trail within the auditor's region (read-only)."""
+
+    model = AuditEntry
+    capability = "audit.view"
+    serializer_class = AuditEntrySerializer
+    filterset_fields = ["action", "object_type", "object_id", "actor_name"]
+
+
+class MeView(APIView):
+    """Who am I: role, region, capabilities."""
+
+    capability_optional = True
+    serializer_class = MeSerializer
+
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class TokenThrottle(AnonRateThrottle):
+    rate = "20/min"
+
+
+@extend_schema(
+    request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request):
+    """Exchange username and password for an API token (same lockout rules as the login page)."""
+    user = authenticate(request._request, username=request.data.get("username", ""), password=request.data.get("password", ""))
+    if user is None:
+        return Response({"detail": _("用户名或密码错误，或账号已被暂时锁定。")}, status=status.HTTP_400_BAD_REQUEST)
+    token, _created = Token.objects.get_or_create(user=user)
+    return Response({"token": token.key})
+
+
+obtain_token.cls.throttle_classes = [TokenThrottle]

@@ -1,0 +1,113 @@
+"""The audit trail: append-only, hash-chained.
+
+Each entry's ``hash`` is SHA-256 over the previous entry's hash and the entry's own canonical content, so an
+edited, inserted or deleted row breaks the chain from that point on; ``tonghu audit-verify`` finds the first
+broken link. The application never updates or deletes entries (``save`` refuses updates, ``delete`` refuses),
+and the auditor's page is read-only. ``AuditHead`` is a one-row table holding the last hash; writers lock it
+(``SELECT … FOR UPDATE``) so concurrent processes append in a single order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tonghu.core.scoping import ScopedManager
+
+GENESIS = "0" * 64
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("查看")
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    STATUS = "status", _("状态变更")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    PRINT = "print", _("打印")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    PASSWORD = "password", _("修改密码")
+    ADMIN = "admin", _("系统管理")
+    DENIED = "denied", _("拒绝访问")
+
+
+class AuditEntry(models.Model):
+    region_field = "region_code"
+
+    seq = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    region_code = models.CharField(_("区域代码"), max_length=12, blank=True, db_index=True)
+    summary = models.TextField(_("摘要"), blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def canonical(self) -> str:
+        return json.dumps(
+            {
+                "at": self.at.isoformat(timespec="microseconds"),
+                "actor": self.actor_id,
+                "actor_name": self.actor_name,
+                "ip": self.ip,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "object_repr": self.object_repr,
+                "region_code": self.region_code,
+                "summary": self.summary,
+                "changes": self.changes,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256((self.prev_hash + self.canonical()).encode("utf-8")).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """The single row holding the chain's last hash; locked by every writer."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from .capabilities import nav_for
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    return {
+        "site_name": settings.TONGHU["SITE_NAME"],
+        "nav_items": nav_for(user) if user is not None and user.is_authenticated else [],
+        "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
+    }

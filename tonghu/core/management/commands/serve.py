@@ -1,0 +1,32 @@
+"""``tonghu serve``: production start — gunicorn with N web workers plus M background job workers."""
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tonghu.core.runner import supervise
+
+
+class Command(BaseCommand):
+    help = "Start gunicorn and the job workers (run `tonghu migrate` first; refuses to start with unapplied migrations)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("TONGHU_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("TONGHU_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("TONGHU_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))))
+        parser.add_argument("--job-workers", type=int, default=int(os.environ.get("TONGHU_JOB_WORKERS", "1")),
+                            help="background workers on this machine (0 to run workers elsewhere)")
+        parser.add_argument("--migrate", action="store_true", help="apply migrations first")
+
+    def handle(self, *args, host, port, workers, job_workers, migrate, **options):
+        if migrate:
+            call_command("migrate", interactive=False)
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("数据库有未应用的迁移，请先运行 `tonghu migrate`。 / Unapplied migrations: run `tonghu migrate` first.")
+        self.stdout.write(f"tonghu serving on http://{host}:{port}/ with {workers} web workers and {job_workers} job workers")
+        self.stdout.flush()
+        raise SystemExit(supervise(host=host, port=port, web_workers=workers, job_workers=job_workers, out=self.stdout))

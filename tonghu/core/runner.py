@@ -1,0 +1,56 @@
+"""Start and supervise the web server (gunicorn) and the background job workers as child processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _worker_cmd() -> list[str]:
+    return [sys.executable, "-m", "tonghu.cli", "db_worker", "--interval", "1", "--no-startup-delay"]
+
+
+def _web_cmd(host: str, port: int, workers: int, timeout: int = 120) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "tonghu.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", str(timeout),
+        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("TONGHU_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+
+
+def supervise(*, host: str, port: int, web_workers: int, job_workers: int, out=sys.stdout) -> int:
+    """Run until interrupted or until a child exits; then stop the others. Returns an exit code."""
+    procs: list[subprocess.Popen] = []
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "tonghu.settings")
+    try:
+        procs.append(subprocess.Popen(_web_cmd(host, port, web_workers), env=env))
+        for _ in range(job_workers):
+            procs.append(subprocess.Popen(_worker_cmd(), env=env))
+        stop = {"flag": False}
+
+        def _stop(signum, frame):
+            stop["flag"] = True
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        while not stop["flag"]:
+            for p in procs:
+                if p.poll() is not None:
+                    out.write(f"process {p.args[2:4]} exited with {p.returncode}; stopping tonghu\n")
+                    return p.returncode or 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        deadline = time.time() + 10
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                p.kill()

@@ -1,0 +1,72 @@
+"""In a real browser (Playwright driving Debian's Chromium): log in, see the role's navigation, switch language,
+on a 360 px phone screen. Needs /usr/bin/chromium; scripts/test.sh installs it and then requires this test."""
+
+import os
+import shutil
+
+import pytest
+
+from conftest import PASSWORD
+from tonghu.accounts.roles import Role
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [pytest.mark.browser]
+if not CHROMIUM:
+    if os.environ.get("TONGHU_REQUIRE_BROWSER"):
+        raise RuntimeError("TONGHU_REQUIRE_BROWSER is set but Chromium is not installed")
+    pytestmark.append(pytest.mark.skip(reason="Debian's chromium is not installed"))
+
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def browser_page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+        page = context.new_page()
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_navigation_and_language_switch(live_server, world, make_user, browser_page):
+    make_user(Role.CHILD_DIRECTOR, "451027001200", username="zhuren")
+    make_user(Role.AUDITOR, "451027000000", username="shenji")
+    page = browser_page
+    page.goto(live_server.url + "/")
+    # An English browser still gets Chinese first.
+    assert page.locator("h1").inner_text() == "登录童护"
+    page.fill("#id_username", "zhuren")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    # On a phone the navigation is behind the toggler.
+    page.click(".navbar-toggler")
+    nav = page.locator("[data-testid=role-nav]")
+    nav.wait_for(state="visible")
+    labels = nav.inner_text()
+    assert "儿童档案" in labels and "审计记录" not in labels and "用户管理" not in labels
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "page must not scroll sideways on a phone"
+    page.select_option("#language-select", "en")
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.click(".navbar-toggler")
+    assert "Children's files" in page.locator("[data-testid=role-nav]").inner_text()
+    # Log out and in as the auditor: a different role sees a different navigation.
+    page.click("[data-testid=user-menu]")
+    page.click("[data-testid=logout]")
+    page.wait_for_selector("#id_username")
+    page.fill("#id_username", "shenji")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    page.click(".navbar-toggler")
+    labels = page.locator("[data-testid=role-nav]").inner_text()
+    assert "Audit trail" in labels and "Children's files" not in labels

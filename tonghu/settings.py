@@ -1,0 +1,259 @@
+"""Django settings for tonghu.
+
+Everything deploy-specific comes from environment variables (see docs/configuration.md):
+
+- ``DATABASE_URL``: unset -> embedded SQLite (WAL) in ``TONGHU_DATA_DIR``; ``postgres://…`` -> PostgreSQL (psycopg 3).
+- ``SECRET_KEY``: unset -> a random key generated once and kept in ``TONGHU_DATA_DIR/secret_key``.
+- ``TONGHU_*``: the application's own knobs, each documented beside its use below.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+# Where the embedded database, uploaded files and the generated secret key live.
+DATA_DIR = Path(os.environ.get("TONGHU_DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def _secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("TONGHU_DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TONGHU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("TONGHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+if env_bool("TONGHU_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    # tonghu apps first so their templates and translations take precedence.
+    "tonghu.core",
+    "tonghu.accounts",
+    "tonghu.audit",
+    "tonghu.registry",
+    "tonghu.api",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tonghu.core.middleware.ChineseFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tonghu.core.middleware.RequestContextMiddleware",
+    # AxesMiddleware must be last: it turns lockouts into a friendly page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "tonghu.urls"
+WSGI_APPLICATION = "tonghu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "tonghu.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=env_int("TONGHU_DB_CONN_MAX_AGE", 60))}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("TONGHU_SQLITE_PATH", str(DATA_DIR / "tonghu.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE transactions take the write lock up front, so two processes never deadlock on an
+                # upgrade; WAL lets readers go on while one writer works (see docs/decisions/0002-sqlite-wal.md).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+            "TEST": {"NAME": os.environ.get("TONGHU_SQLITE_TEST_PATH") or None},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Users, login, sessions -------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "tonghu.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": env_int("TONGHU_PASSWORD_MIN_LENGTH", 10)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tonghu.accounts.validators.MixedCharacterValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after TONGHU_SESSION_IDLE_MINUTES without a request (every request renews the cookie).
+SESSION_IDLE_MINUTES = env_int("TONGHU_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-axes: lock a username+address pair after repeated failures.
+AXES_FAILURE_LIMIT = env_int("TONGHU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TONGHU_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- Language and time --------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "tonghu_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+TIME_ZONE = os.environ.get("TONGHU_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tonghu.formats"]
+
+# --- Static and uploaded files ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("TONGHU_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve from the installed packages directly (xstatic, sidecar, the repo): nothing is ever fetched from a CDN.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = Path(os.environ.get("TONGHU_MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_URL = "/media/"  # never served publicly: attachments go through permission-checked views
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# --- Background jobs ----------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TONGHU_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- API ----------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    # Deny by default: a view must name the capability it needs (tonghu.core.capabilities).
+    "DEFAULT_PERMISSION_CLASSES": ["tonghu.api.permissions.HasCapability"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "童护 tonghu API",
+    "DESCRIPTION": "Care services for rural left-behind children and children in difficulty. Every endpoint is "
+    "scoped to the caller's region and role; see docs/permissions.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- Security headers ---------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Logging ------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TONGHU_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
+
+# --- tonghu's own knobs -------------------------------------------------------------------------------
+TONGHU = {
+    # Printed on exports and PDFs beside the user and time.
+    "SITE_NAME": os.environ.get("TONGHU_SITE_NAME", "童护"),
+    # Notifications go through these channels (dotted paths); see docs/configuration.md.
+    "NOTIFY_CHANNELS": [c for c in os.environ.get("TONGHU_NOTIFY_CHANNELS", "tonghu.core.notify.ConsoleChannel").split(",") if c],
+}
+EMAIL_BACKEND = os.environ.get("TONGHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Bootstrap comes from the XStatic-Bootstrap package (installed by pip), served under /static/bootstrap/.
+import xstatic.pkg.bootstrap as _xs_bootstrap  # noqa: E402
+
+STATICFILES_DIRS.append(("bootstrap", _xs_bootstrap.BASE_DIR))
+# Django 5.1+: every view needs a login unless marked @login_not_required (deny by default).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1, "tonghu.core.middleware.LoginRequiredMiddleware")

@@ -1,0 +1,37 @@
+"""URL conf. Each app owns its URLs; every URL is declared with its access rule in the app's access.py."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from tonghu.accounts import views as account_views
+from tonghu.audit.views import AuditListView
+from tonghu.core import views as core_views
+from tonghu.registry import views as registry_views
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/catalog.js", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("accounts/login/", login_not_required(account_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("users/", account_views.UserListView.as_view(), name="user_list"),
+    path("users/new/", account_views.UserCreateView.as_view(), name="user_create"),
+    path("users/<int:pk>/", account_views.UserEditView.as_view(), name="user_edit"),
+    path("regions/", core_views.RegionListView.as_view(), name="region_list"),
+    path("regions/import/", core_views.RegionImportView.as_view(), name="region_import"),
+    path("regions/<str:code>/", core_views.RegionDetailView.as_view(), name="region_detail"),
+    path("jobs/", core_views.JobListView.as_view(), name="job_list"),
+    path("jobs/<uuid:pk>/", core_views.JobDetailView.as_view(), name="job_detail"),
+    path("audit/", AuditListView.as_view(), name="audit_list"),
+    path("children/", registry_views.ChildListView.as_view(), name="child_list"),
+    path("children/<int:pk>/", registry_views.ChildDetailView.as_view(), name="child_detail"),
+    path("api/", include("tonghu.api.urls")),
+]
+
+handler403 = "tonghu.core.views.forbidden"
+handler404 = "tonghu.core.views.not_found"
