@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Translation workflow (source strings are Simplified Chinese; English is the translation).
 
-    python scripts/i18n.py extract   # makemessages -l en for every app (needs GNU gettext)
+    python scripts/i18n.py extract [APP]  # makemessages -l en for every app, or only tonghu/APP (needs GNU gettext)
     python scripts/i18n.py check     # exit 1 listing any untranslated or fuzzy English entry
     python scripts/i18n.py compile   # write the .mo files with polib (no gettext needed)
     python scripts/i18n.py fill DICT.py  # fill empty msgstr from a dict module (EN = {...}, PLURALS = {...})
@@ -43,6 +43,14 @@ def compile_all() -> None:
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
+    if command == "extract" and len(argv) > 2:
+        app_dir = ROOT / "tonghu" / argv[2]
+        (app_dir / "locale").mkdir(exist_ok=True)
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="tonghu.settings", PYTHONPATH=str(ROOT))
+        # The console script, not `python -m`: with the app folder as cwd, its selectors.py would shadow the stdlib's.
+        tonghu = str(Path(sys.executable).parent / "tonghu")
+        subprocess.check_call([tonghu, "makemessages", "-l", "en", "--no-location", "-i", "tests/*"], cwd=app_dir, env=env)
+        return 0
     if command == "extract":
         for app in ROOT.glob("tonghu/*/apps.py"):
             (app.parent / "locale").mkdir(exist_ok=True)

@@ -8,7 +8,6 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from tonghu.accounts import views as account_views
 from tonghu.audit.views import AuditListView
 from tonghu.core import views as core_views
-from tonghu.registry import views as registry_views
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
@@ -28,8 +27,11 @@ urlpatterns = [
     path("jobs/", core_views.JobListView.as_view(), name="job_list"),
     path("jobs/<uuid:pk>/", core_views.JobDetailView.as_view(), name="job_detail"),
     path("audit/", AuditListView.as_view(), name="audit_list"),
-    path("children/", registry_views.ChildListView.as_view(), name="child_list"),
-    path("children/<int:pk>/", registry_views.ChildDetailView.as_view(), name="child_detail"),
+    # Domain apps own their URLs (tonghu/<app>/urls.py); each URL is declared in the app's access.py.
+    path("", include("tonghu.registry.urls")),
+    path("", include("tonghu.policy.urls")),
+    path("", include("tonghu.visits.urls")),
+    path("", include("tonghu.cases.urls")),
     path("api/", include("tonghu.api.urls")),
 ]
 

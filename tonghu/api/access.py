@@ -2,7 +2,6 @@
 
 from tonghu.core.access import _region
 from tonghu.core.capabilities import endpoint
-from tonghu.registry.access import _child, _child_list
 
 endpoint("api-root", None)
 endpoint("schema", None)
@@ -11,8 +10,6 @@ endpoint("api-me", None)
 endpoint("api-token", None, methods=("POST",))
 endpoint("region-list", "core.view_regions")
 endpoint("region-detail", "core.view_regions", make_object=lambda ctx: {"pk": ctx.region.code})
-endpoint("child-list", "registry.view_children", make_object=_child_list, list_marker=lambda ctx, kw: ctx.recalled("child").name)
-endpoint("child-detail", "registry.view_children", make_object=_child)
 endpoint("job-list", "core.run_jobs")
 endpoint("job-detail", "core.run_jobs", make_object=lambda ctx: __import__("tonghu.core.access", fromlist=["_job"])._job(ctx))
 endpoint("audit-list", "audit.view")

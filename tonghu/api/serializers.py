@@ -3,21 +3,12 @@ from rest_framework import serializers
 from tonghu.audit.models import AuditEntry
 from tonghu.core.capabilities import capabilities
 from tonghu.core.models import Job, Region
-from tonghu.registry.models import Child
 
 
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name", "parent", "level", "kind", "urban_rural"]
-
-
-class ChildSerializer(serializers.ModelSerializer):
-    village_name = serializers.CharField(source="village.name", read_only=True)
-
-    class Meta:
-        model = Child
-        fields = ["id", "name", "sex", "birth_date", "village", "village_name", "status"]
 
 
 class JobSerializer(serializers.ModelSerializer):

@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -19,9 +22,19 @@ class DocsView(SpectacularSwaggerView):
 router = DefaultRouter()
 router.APIRootView = APIRoot
 router.register("regions", views.RegionViewSet, basename="region")
-router.register("children", views.ChildViewSet, basename="child")
 router.register("jobs", views.JobViewSet, basename="job")
 router.register("audit", views.AuditEntryViewSet, basename="audit")
+
+# Each domain app registers its own viewsets in its `api.py` (`def register(router)`).
+for _config in apps.get_app_configs():
+    if _config.name.startswith("tonghu.") and _config.name != "tonghu.api":
+        try:
+            _module = import_module(f"{_config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{_config.name}.api":
+                raise
+            continue
+        _module.register(router)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

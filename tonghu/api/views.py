@@ -11,10 +11,9 @@ from rest_framework.views import APIView
 
 from tonghu.audit.models import AuditEntry
 from tonghu.core.models import Job, Region
-from tonghu.registry.selectors import child_open
 
 from .base import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from .serializers import AuditEntrySerializer, ChildSerializer, JobSerializer, MeSerializer, RegionSerializer
+from .serializers import AuditEntrySerializer, JobSerializer, MeSerializer, RegionSerializer
 
 
 class RegionViewSet(ScopedReadOnlyViewSet):
@@ -24,22 +23,6 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     capability = "core.view_regions"
     serializer_class = RegionSerializer
     filterset_fields = ["parent", "level", "kind"]
-
-
-class ChildViewSet(ScopedReadOnlyViewSet):
-    """Children's files in the caller's region. Retrieving one is audited like opening the page."""
-
-    from tonghu.registry.models import Child as model
-
-    capability = "registry.view_children"
-    serializer_class = ChildSerializer
-    filterset_fields = ["village", "status", "sex"]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("village")
-
-    def get_object(self):
-        return child_open(fetched_by=self.request.user, pk=self.kwargs["pk"])
 
 
 class JobViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

@@ -28,3 +28,5 @@ def _child_list(ctx):
 
 endpoint("child_list", "registry.view_children", make_object=_child_list, list_marker=lambda ctx, kw: ctx.recalled("child").name)
 endpoint("child_detail", "registry.view_children", make_object=_child, list_marker=lambda ctx, kw: ctx.recalled("child").name)
+endpoint("child-list", "registry.view_children", make_object=_child_list, list_marker=lambda ctx, kw: ctx.recalled("child").name)
+endpoint("child-detail", "registry.view_children", make_object=_child)
