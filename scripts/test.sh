@@ -20,6 +20,7 @@ fi
 
 status=0
 export TONGHU_DATA_DIR="$(mktemp -d)"
+export TONGHU_DB_CONN_MAX_AGE=0  # let pytest drop the PostgreSQL test database cleanly
 echo "=== tonghu test suite on SQLite ==="
 unset DATABASE_URL
 .venv/bin/python -m pytest "$@" || status=$?

@@ -30,3 +30,5 @@ endpoint("child_list", "registry.view_children", make_object=_child_list, list_m
 endpoint("child_detail", "registry.view_children", make_object=_child, list_marker=lambda ctx, kw: ctx.recalled("child").name)
 endpoint("child-list", "registry.view_children", make_object=_child_list, list_marker=lambda ctx, kw: ctx.recalled("child").name)
 endpoint("child-detail", "registry.view_children", make_object=_child)
+
+from . import access_ledger  # noqa: E402,F401  (ledger import/export and printing)

@@ -1,0 +1,1 @@
+"""Access declarations for the ledger import/export and printing URLs (imported by registry/access.py)."""
