@@ -11,6 +11,10 @@ grant("registry.view_sensitive", [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("
 grant("registry.view_id_numbers", [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("查看完整身份证号码（其他角色只见脱敏号码）"))
 
 nav(_("儿童档案"), "child_list", "registry.view_children", order=10)
+nav(_("台账汇总"), "registry_overview", "registry.view_children", order=11)
+
+VIEW = "registry.view_children"
+EDIT = "registry.edit_children"
 
 
 def _child(ctx):
@@ -26,9 +30,84 @@ def _child_list(ctx):
     return {}
 
 
-endpoint("child_list", "registry.view_children", make_object=_child_list, list_marker=lambda ctx, kw: ctx.recalled("child").name)
-endpoint("child_detail", "registry.view_children", make_object=_child, list_marker=lambda ctx, kw: ctx.recalled("child").name)
-endpoint("child-list", "registry.view_children", make_object=_child_list, list_marker=lambda ctx, kw: ctx.recalled("child").name)
-endpoint("child-detail", "registry.view_children", make_object=_child)
+def _guardian(ctx):
+    from .models import Guardian
+
+    kw = _child(ctx)
+    g = Guardian.objects.create(child=ctx.recalled("child"), role="mother", name="矩阵母亲")
+    return kw | {"gpk": g.pk}
+
+
+def _care(ctx):
+    from .models import CareArrangement
+
+    kw = _child(ctx)
+    c = CareArrangement.objects.create(child=ctx.recalled("child"), caregiver_kind="grandparents", caregiver_name="矩阵祖母")
+    return kw | {"cpk": c.pk}
+
+
+def _assistance(ctx):
+    from .models import Assistance
+
+    kw = _child(ctx)
+    a = Assistance.objects.create(child=ctx.recalled("child"), scheme="dibao", amount_month=300)
+    return kw | {"apk": a.pk}
+
+
+def _attachment(ctx):
+    from django.core.files.base import ContentFile
+
+    from .models import Attachment
+
+    kw = _child(ctx)
+    a = Attachment(child=ctx.recalled("child"), kind="other", title="矩阵附件", content_type="application/pdf", size=8)
+    a.file.save("matrix.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    a.save()
+    return kw | {"apk": a.pk}
+
+
+def _household(ctx):
+    from .models import Child, Household
+
+    h = Household.objects.create(village=ctx.region, head_name=f"矩阵户主{ctx.serial()}")
+    child = Child.objects.create(name=f"矩阵同户{ctx.serial()}", sex="M", birth_date="2014-03-01", village=ctx.region, household=h)
+    ctx.remember("child", child)
+    return {"pk": h.pk}
+
+
+def _village_ledger(ctx):
+    _child(ctx)
+    return {"code": ctx.region.code}
+
+
+def _marker(ctx, kw):
+    return ctx.recalled("child").name
+
+
+endpoint("child_list", VIEW, make_object=_child_list, list_marker=_marker)
+endpoint("child_detail", VIEW, make_object=_child, list_marker=_marker)
+endpoint("child-list", VIEW, make_object=_child_list, list_marker=_marker)
+endpoint("child-detail", VIEW, make_object=_child)
+endpoint("child_create", EDIT)
+endpoint("child_edit", EDIT, make_object=_child)
+endpoint("child_status", EDIT, make_object=_child)
+endpoint("child_transfer", EDIT, make_object=_child)
+endpoint("child_join_household", EDIT, make_object=_child)
+endpoint("guardian_create", EDIT, make_object=_child)
+endpoint("guardian_edit", EDIT, make_object=_guardian)
+endpoint("restriction_create", EDIT, make_object=_guardian)
+endpoint("problem_create", EDIT, make_object=_child)
+endpoint("care_create", EDIT, make_object=_child)
+endpoint("care_edit", EDIT, make_object=_care)
+endpoint("departure_create", EDIT, make_object=_child)
+endpoint("assistance_create", EDIT, make_object=_child)
+endpoint("assistance_edit", EDIT, make_object=_assistance)
+endpoint("attachment_create", EDIT, make_object=_child)
+endpoint("attachment_download", VIEW, make_object=_attachment)
+endpoint("attachment_withdraw", EDIT, make_object=_attachment)
+endpoint("household_detail", VIEW, make_object=_household, list_marker=_marker)
+endpoint("household_edit", EDIT, make_object=_household)
+endpoint("registry_overview", VIEW)
+endpoint("township_ledger", VIEW, make_object=_village_ledger, list_marker=_marker)
 
 from . import access_ledger  # noqa: E402,F401  (ledger import/export and printing)

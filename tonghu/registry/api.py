@@ -1,34 +1,257 @@
-"""Registry API: /api/v1/children/ (same scoping and audit as the pages)."""
+"""Registry API: /api/v1/children/ (same scoping, audit and masking as the pages).
 
-from rest_framework import serializers
+* ``GET /api/v1/children/?q=zw&status=active&village=…&ordering=name`` — the same FilterSet as the list page.
+* ``GET /api/v1/children/{id}/`` — the file with nested household, guardians, caregiver (current and history),
+  departures and assistance; audited like opening the page; sensitive values as "受限信息", ID numbers masked
+  without the capability.
+* ``POST /api/v1/children/`` — create (duplicate guard: 400 with the reason; ``confirm_similar: true`` to proceed
+  past a same-name/same-birth-date warning). ``PATCH/PUT /api/v1/children/{id}/`` — update; send the ``version``
+  you read: 409 with the other person's changes if someone saved in between. Errors are in Chinese, by field.
+"""
 
-from tonghu.api.base import ScopedReadOnlyViewSet
+from __future__ import annotations
 
-from .models import Child
-from .selectors import child_open
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from tonghu.api.base import ScopedViewSetMixin
+from tonghu.core.models import Region
+
+from . import masking, services
+from .filters import ChildFilterSet
+from .models import Assistance, CareArrangement, Child, DepartureRegistration, Guardian, Household
+from .selectors import child_file_queryset, child_open
+
+VIEW = "registry.view_children"
+EDIT = "registry.edit_children"
 
 
-class ChildSerializer(serializers.ModelSerializer):
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class MaskingMixin:
+    """Replace sensitive values by "受限信息" and ID numbers by their masked form for users without the rights."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = _user(self)
+        for name in list(data):
+            if masking.is_sensitive_field(instance, name) and not masking.can_view_sensitive(user):
+                data[name] = str(masking.RESTRICTED)
+            elif masking.is_id_field(instance, name):
+                data[name] = masking.show_id_number(user, getattr(instance, name))
+        return data
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Household
+        fields = ["id", "village", *services.HOUSEHOLD_FIELDS, "version"]
+
+
+class GuardianSerializer(MaskingMixin, serializers.ModelSerializer):
+    restrictions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Guardian
+        fields = ["id", *services.GUARDIAN_FIELDS, "restrictions", "version"]
+
+    def get_restrictions(self, obj):
+        rows = list(obj.restrictions.all())
+        if not masking.can_view_sensitive(_user(self)):
+            return str(masking.RESTRICTED) if rows else []
+        return [{"kind": r.kind, "start": r.start, "end": r.end, "place": r.place, "evidence": r.evidence} for r in rows]
+
+
+class CareSerializer(MaskingMixin, serializers.ModelSerializer):
+    class Meta:
+        model = CareArrangement
+        fields = ["id", *services.CARE_FIELDS, "end", "end_reason"]
+
+
+class DepartureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DepartureRegistration
+        fields = ["id", *services.DEPARTURE_FIELDS]
+
+
+class AssistanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assistance
+        fields = ["id", *services.ASSISTANCE_FIELDS]
+
+
+class ChildListSerializer(MaskingMixin, serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
 
     class Meta:
         model = Child
-        fields = ["id", "name", "sex", "birth_date", "village", "village_name", "status"]
+        fields = ["id", "name", "name_pinyin", "sex", "birth_date", "id_number", "village", "village_name", "status", "household", "version"]
 
 
-class ChildViewSet(ScopedReadOnlyViewSet):
+class ChildDetailSerializer(MaskingMixin, serializers.ModelSerializer):
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    household = HouseholdSerializer(read_only=True)
+    guardians = GuardianSerializer(many=True, read_only=True)
+    caregiver = serializers.SerializerMethodField()
+    care_history = serializers.SerializerMethodField()
+    departures = DepartureSerializer(many=True, read_only=True)
+    assistance = serializers.SerializerMethodField()
+    assistance_restricted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = ["id", *services.CHILD_FIELDS, "name_pinyin", "name_initials", "village_name", "status", "status_reason", "status_date",
+                  "version", "created_at", "updated_at", "household", "guardians", "caregiver", "care_history", "departures",
+                  "assistance", "assistance_restricted"]
+
+    def get_caregiver(self, obj):
+        current = next((c for c in obj.care_arrangements.all() if c.end is None), None)
+        return CareSerializer(current, context=self.context).data if current else None
+
+    def get_care_history(self, obj):
+        return CareSerializer([c for c in obj.care_arrangements.all() if c.end is not None], many=True, context=self.context).data
+
+    def get_assistance(self, obj):
+        return AssistanceSerializer(masking.visible_rows(_user(self), obj.assistance.all()), many=True, context=self.context).data
+
+    def get_assistance_restricted(self, obj):
+        return masking.restricted_count(_user(self), obj.assistance.all())
+
+
+class ChildWriteSerializer(serializers.ModelSerializer):
+    """Input for create and update. Field rules are the services' (the same as the page's form)."""
+
+    village = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none(), label="所在村（社区）", required=False,
+                                                 error_messages={"does_not_exist": "区划代码“{pk_value}”不存在或不在您的辖区内", "required": "请选择所在村（社区）"})
+    confirm_similar = serializers.BooleanField(required=False, default=False, write_only=True)
+    version = serializers.IntegerField(required=False, write_only=True)
+
+    class Meta:
+        model = Child
+        fields = [*services.CHILD_FIELDS, "confirm_similar", "version"]
+        extra_kwargs = {
+            "id_number": {"validators": [], "allow_null": True, "required": False},
+            "name": {"error_messages": {"required": "请填写姓名", "blank": "请填写姓名"}},
+            "sex": {"error_messages": {"required": "请选择性别（男或女）", "invalid_choice": "性别“{input}”无效，应为 M（男）或 F（女）"}},
+            "birth_date": {"error_messages": {"required": "请填写出生日期", "invalid": "出生日期格式错误，应为 YYYY-MM-DD"}},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            self.fields["village"].queryset = Region.objects.visible_to(user, "core.view_regions").filter(level="village")
+            from tonghu.accounts.models import User
+
+            if "director" in self.fields:
+                self.fields["director"].queryset = User.objects.visible_to(user, VIEW).filter(role="child_director")
+            if not masking.can_view_sensitive(user):
+                for name in ("hiv_infected", "hiv_evidence", "abuse_history"):
+                    self.fields.pop(name, None)
+        for f in self.fields.values():
+            f.error_messages.setdefault("invalid_choice", "取值“{input}”无效")
+            if "invalid_choice" in f.error_messages and "not a valid choice" in str(f.error_messages["invalid_choice"]):
+                f.error_messages["invalid_choice"] = "取值“{input}”无效"
+            if "invalid" in f.error_messages and "Date has wrong format" in str(f.error_messages["invalid"]):
+                f.error_messages["invalid"] = "日期格式错误，应为 YYYY-MM-DD"
+            if "max_length" in f.error_messages:
+                f.error_messages["max_length"] = "不能超过 {max_length} 个字符"
+
+    def validate(self, attrs):
+        if self.instance is None and "village" not in attrs:
+            raise serializers.ValidationError({"village": ["请选择所在村（社区）"]})
+        return attrs
+
+
+def _drf_errors(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+    return {"non_field_errors": exc.messages}
+
+
+class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Children's files in the caller's region. Retrieving one is audited like opening the page."""
 
     model = Child
-    capability = "registry.view_children"
-    serializer_class = ChildSerializer
-    filterset_fields = ["village", "status", "sex"]
+    capability = VIEW
+    write_capability = EDIT
+    filterset_class = ChildFilterSet
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ChildListSerializer
+        if self.action in ("create", "update", "partial_update"):
+            return ChildWriteSerializer
+        return ChildDetailSerializer
 
     def get_queryset(self):
-        return super().get_queryset().select_related("village")
+        qs = super().get_queryset().select_related("village")
+        if self.action == "list" and not self.request.query_params.get("ordering"):
+            qs = qs.order_by("village_id", "name_pinyin", "id")
+        return qs
 
     def get_object(self):
+        if self.action in ("update", "partial_update"):
+            from .selectors import child_for_edit
+
+            return child_for_edit(user=self.request.user, pk=self.kwargs["pk"])
         return child_open(fetched_by=self.request.user, pk=self.kwargs["pk"])
+
+    def _detail(self, child, code=status.HTTP_200_OK):
+        child = child_file_queryset(Child.objects.filter(pk=child.pk)).get()
+        return Response(ChildDetailSerializer(child, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        confirm = data.pop("confirm_similar", False)
+        data.pop("version", None)
+        try:
+            child = services.child_create(actor=request.user, data=data, confirm_similar=confirm)
+        except services.DuplicateChildError as exc:
+            return Response(_duplicate_body(exc.report), status=status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as exc:
+            return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return self._detail(child, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        child = self.get_object()
+        serializer = self.get_serializer(child, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("confirm_similar", None)
+        version = data.pop("version", None)
+        if version is None:
+            return Response({"version": ["请提供您读取档案时的 version（版本号），以免覆盖他人的修改"]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            child = services.child_update(actor=request.user, child=child, data=data, expected_version=version)
+        except services.EditConflictError as exc:
+            return Response({"non_field_errors": exc.messages, "current_version": exc.obj.version,
+                             "changes": [{**c, "at": c["at"].isoformat() if c.get("at") else None} for c in exc.changes]},
+                            status=status.HTTP_409_CONFLICT)
+        except services.DuplicateChildError as exc:
+            return Response(_duplicate_body(exc.report), status=status.HTTP_400_BAD_REQUEST)
+        except DjangoValidationError as exc:
+            return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return self._detail(child)
+
+
+def _duplicate_body(report) -> dict:
+    body = {"id_number" if report.id_blocking else "non_field_errors": [report.message]}
+    if report.id_match_visible is not None:
+        body["existing"] = report.id_match_visible.pk
+    if report.similar:
+        body["similar"] = [{"id": c.pk, "name": c.name, "birth_date": c.birth_date.isoformat(), "village": c.village.name} for c in report.similar]
+    if report.needs_confirmation and not report.id_blocking:
+        body["confirm_similar"] = ["如确认是另一名儿童，请带 confirm_similar: true 再次提交"]
+    return body
 
 
 def register(router) -> None:

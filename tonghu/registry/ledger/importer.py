@@ -1,0 +1,543 @@
+"""Import a ledger (.xlsx, or the .csv the exporter writes) into a region: ``ledger_import(...)``.
+
+Two passes, so that 100k rows neither hold a write lock for the whole validation nor need the workbook twice:
+
+1. **Validate** (no write): stream the sheet with openpyxl ``read_only``; per row parse and check every cell
+   (``validate.RowValidator``), then per chunk of 1,000 rows look the ID numbers and file numbers up in the
+   database in one query each (duplicate guard), compare rows that match an existing file with its ledger record
+   (unchanged / update), and spill the resulting actions to a temporary pickle file. Duplicates inside the file
+   are errors on both rows.
+2. **Write** (one transaction): unless there were errors and the import is all-or-nothing, replay the actions in
+   batches: ``bulk_create`` households, children (``services.prepare_child`` first), guardians, care, assistance
+   and status rows; updates go through ``records.apply_changes`` with an audit entry each. One audit entry
+   (action ``import``) records the counts.
+
+Nothing here knows about jobs or HTTP; the job handler (``registry/handlers_ledger.py``), the command and the tests
+call :func:`ledger_import` with a ``progress(done, total, message)`` callable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import pickle
+import tempfile
+from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tonghu.audit.services import audit_log
+from tonghu.core.capabilities import has_capability
+from tonghu.core.reference.idnumber import mask_id_number
+
+from .. import masking
+from ..models import Assistance, CareArrangement, Child, Guardian, Household, StatusChange
+from . import bulk
+from . import parsing as P
+from . import records as R
+from .columns import BY_KEY
+from .validate import RowError, RowValidator, Villages
+
+CHUNK = 1000
+MAX_STORED_ERRORS = 5000
+_NOTE_PREFIXES = ("说明", "注：", "注:", "填表", "制表", "审核", "#", "备注：")
+
+
+class LedgerFileError(ValueError):
+    """The file as a whole cannot be read (format, header); the message is for the user."""
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: int = 0
+    similar_confirmed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    unknown_headers: list[str] = field(default_factory=list)
+    ignored_sensitive: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append(error)
+
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "rejected_rows": self.rejected_rows, "errors": self.error_count, "written": self.written, "similar_confirmed": self.similar_confirmed,
+            "unknown_headers": self.unknown_headers[:50], "ignored_sensitive": self.ignored_sensitive,
+        }
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+def _rows_xlsx(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
+    """Rows of the ledger sheet. python-calamine (Rust) reads ~10x faster than openpyxl's read-only mode, which
+    stays as the fallback (see docs/benchmarks.md, "Registry")."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl is the fallback
+        return _rows_openpyxl(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+        name = next((n for n in names if "台账" in n), names[0])
+        sheet = wb.get_sheet_by_name(name)
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of all kinds
+        raise LedgerFileError(_("无法读取 Excel 文件（%(error)s）。请上传 .xlsx 格式的台账（.xls 请先另存为 .xlsx）。") % {"error": type(exc).__name__}) from exc
+    first_col = (sheet.start or (0, 0))[1]
+    pad = (None,) * first_col
+
+    def rows():
+        # calamine yields rows from the sheet's first row, and columns from the first used column
+        for row in sheet.iter_rows():
+            yield pad + tuple(row)
+
+    return rows(), sheet.total_height, lambda: None
+
+
+def _rows_openpyxl(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of all kinds
+        raise LedgerFileError(_("无法读取 Excel 文件（%(error)s）。请上传 .xlsx 格式的台账（.xls 请先另存为 .xlsx）。") % {"error": type(exc).__name__}) from exc
+    ws = wb.worksheets[0]
+    for sheet in wb.worksheets:  # the first sheet whose name says 台账, else the first
+        if "台账" in sheet.title:
+            ws = sheet
+            break
+    try:
+        total = ws.max_row
+    except Exception:  # noqa: BLE001
+        total = None
+    return ws.iter_rows(values_only=True), total, wb.close
+
+
+def _rows_csv(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise LedgerFileError(_("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV。"))
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    return (tuple(r) for r in reader), len(lines), lambda: None
+
+
+def open_rows(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _rows_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _rows_xlsx(path)
+    raise LedgerFileError(_("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。") % {"suffix": suffix})
+
+
+def _is_blank(row: tuple) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _is_note(row: tuple) -> bool:
+    first = next((v for v in row if v is not None and str(v).strip()), None)
+    if first is None:
+        return False
+    text = P.norm_text(first)
+    return text.startswith(_NOTE_PREFIXES) or "严禁泄露" in text or "导出人" in text
+
+
+# --- the import -------------------------------------------------------------------------------------------
+def ledger_import(*, actor, region, path, valid_only: bool = False, confirm_similar: bool = False, progress: Callable | None = None,
+                  file_name: str = "", today: dt.date | None = None) -> ImportReport:
+    """Import ``path`` into ``region`` (a county, township or village the actor's region contains).
+
+    ``confirm_similar``: the user has checked that new rows whose name (or pinyin) and birth date match a file in the
+    county are other children (the duplicate guard's "warn and ask"); without it such rows are errors.
+    Returns the report; ``report.written`` says whether anything was written. Raises :class:`LedgerFileError`
+    when the file cannot be read at all (wrong format, no header, a required column missing).
+    """
+    path = Path(path)
+    today = today or timezone.localdate()
+    progress = progress or (lambda *a, **k: None)
+    report = ImportReport()
+    can_sensitive = masking.can_view_sensitive(actor) if getattr(actor, "is_authenticated", False) else True
+    villages = Villages.for_region(region)
+    rows, total, close = open_rows(path)
+    spill = tempfile.TemporaryFile()
+    try:
+        head = []
+        for row in rows:
+            head.append(row)
+            if len(head) >= 15:
+                break
+        try:
+            start, mapping, unknown, written = P.match_headers(head)
+        except P.HeaderError as exc:
+            raise LedgerFileError(str(exc)) from exc
+        report.unknown_headers = unknown
+        validator = RowValidator(mapping, villages, can_sensitive=can_sensitive, today=today, headers=written)
+        report.ignored_sensitive = validator.ignored_sensitive
+        estimated = max((total or 0) - start, 0)
+        progress(0, estimated, _("正在校验…"), force=True)
+
+        state = _Pass1(report, region, actor, spill, today, can_sensitive)
+        state.confirm_similar = confirm_similar
+        row_number = 0
+
+        def data_rows():
+            nonlocal row_number
+            for i, row in enumerate(head[start:], start=start + 1):
+                yield i, row
+            for i, row in enumerate(rows, start=len(head) + 1):
+                yield i, row
+
+        buffer = []
+        name_index = next(i for i, k in mapping.items() if k == "name")
+        name_headers = {P.norm_header(t) for t in (BY_KEY["name"].header, *BY_KEY["name"].aliases)}
+        for row_number, row in data_rows():
+            if _is_blank(row) or _is_note(row):
+                continue
+            name_cell = row[name_index] if name_index < len(row) else None
+            if isinstance(name_cell, str) and P.norm_header(name_cell) in name_headers:
+                continue  # the header repeated (a sheet printed on several pages)
+            rec, errors = validator.validate(row_number, row)
+            buffer.append((row_number, rec, errors))
+            if len(buffer) >= CHUNK:
+                state.chunk(buffer, validator)
+                buffer = []
+                progress(report.rows, max(estimated, report.rows), _("正在校验第 %(n)d 行…") % {"n": row_number})
+        if buffer:
+            state.chunk(buffer, validator)
+        state.finish()
+        report.rejected_rows = len(state.bad_rows)
+        progress(report.rows, report.rows, _("校验完成：%(rows)d 行，%(errors)d 处错误") % {"rows": report.rows, "errors": report.error_count}, force=True)
+
+        if report.error_count and not valid_only:
+            audit_log(actor=actor, action="import", object_type="registry.ledger", object_repr=file_name or path.name, region_code=region.code,
+                      summary=_("导入台账未通过校验，未写入任何数据"), changes=report.summary())
+            return report
+        _pass2(report, state, actor=actor, today=today, progress=progress)
+        report.written = True
+        with transaction.atomic():
+            audit_log(actor=actor, action="import", object_type="registry.ledger", object_repr=file_name or path.name, region_code=region.code,
+                      summary=_("导入台账：新建 %(c)d，更新 %(u)d，未变 %(n)d，出错行 %(e)d") % {"c": report.created, "u": report.updated, "n": report.unchanged, "e": report.rejected_rows},
+                      changes=report.summary())
+        return report
+    finally:
+        close()
+        spill.close()
+
+
+class _Pass1:
+    """Cross-row state of the validation pass (duplicates, database look-ups) and the spill of actions."""
+
+    def __init__(self, report: ImportReport, region, actor, spill, today, can_sensitive):
+        self.report, self.region, self.actor, self.spill, self.today = report, region, actor, spill, today
+        self.can_sensitive = can_sensitive
+        self.prefix = region.prefix
+        self.seen_id: dict[str, int] = {}
+        self.seen_file: dict[int, int] = {}
+        self.seen_person: dict[tuple, int] = {}
+        self.bad_rows: set[int] = set()
+        self.pending_errors: list[RowError] = []
+        self.chunks = 0
+
+    def _err(self, row: int, label: str, value, message: str) -> None:
+        self.report.add_error(RowError(row, label, "" if value is None else str(value), message))
+        self.bad_rows.add(row)
+
+    def chunk(self, buffer: list, validator: RowValidator) -> None:
+        report = self.report
+        ids = [rec.get("id_number") for _n, rec, _e in buffer if rec.get("id_number")]
+        file_nos = [rec.get("file_no") for _n, rec, _e in buffer if rec.get("file_no")]
+        by_id = {n: (pk, v) for n, pk, v in Child.objects.filter(id_number__in=ids).values_list("id_number", "pk", "village_id")} if ids else {}
+        by_pk = {pk: (v, n) for pk, v, n in Child.objects.filter(pk__in=file_nos).values_list("pk", "village_id", "id_number")} if file_nos else {}
+        id_label, file_label = validator.label("id_number"), validator.label("file_no") if "file_no" in validator.index else ""
+        id_word, file_word = _("身份证号码"), _("档案编号")
+        actions: list[tuple] = []
+        targets: dict[int, int] = {}  # row -> existing pk
+        by_id_only: set[int] = set()
+        for row, rec, errors in buffer:
+            report.rows += 1
+            for e in errors:
+                report.add_error(e)
+            if errors:
+                self.bad_rows.add(row)
+            number, file_no = rec.get("id_number"), rec.get("file_no")
+            # duplicates inside the file: both rows are wrong
+            for key, seen, label, what in ((number, self.seen_id, id_label, id_word), (file_no, self.seen_file, file_label, file_word)):
+                if not key:
+                    continue
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = row
+                else:
+                    shown = key
+                    self._err(row, label, shown, _("与第 %(other)d 行的%(what)s重复：同一名儿童只能有一行") % {"other": first, "what": what})
+                    self._err(first, label, shown, _("与第 %(other)d 行的%(what)s重复：同一名儿童只能有一行") % {"other": row, "what": what})
+            if not number and rec.get("name") and rec.get("birth_date") and rec.get("village"):
+                person = (rec["name"], rec["birth_date"][0], rec["village"])
+                first = self.seen_person.get(person)
+                if first is None:
+                    self.seen_person[person] = row
+                else:
+                    label = validator.label("name")
+                    self._err(row, label, rec["name"], _("与第 %(other)d 行姓名、出生日期、村（社区）都相同，疑似重复行") % {"other": first})
+                    self._err(first, label, rec["name"], _("与第 %(other)d 行姓名、出生日期、村（社区）都相同，疑似重复行") % {"other": row})
+            if row in self.bad_rows:
+                continue
+            # the file number: an existing file in this region
+            if file_no:
+                found = by_pk.get(file_no)
+                if found is None or not found[0].startswith(self.prefix):
+                    self._err(row, file_label, file_no, _("档案编号 %(n)s 不存在或不在本次导入的区域内；新儿童请留空") % {"n": file_no})
+                    continue
+                targets[row] = file_no
+            # the duplicate guard on the ID number
+            if number and number in by_id:
+                pk, village = by_id[number]
+                if not village.startswith(self.prefix) and not (file_no and pk == file_no):
+                    self._err(row, id_label, number, _contact_message(village))
+                    continue
+                if file_no and pk != file_no:
+                    self._err(row, id_label, number, _("该身份证号码已属于另一份档案（档案编号 %(pk)d），与本行的档案编号 %(n)d 不符") % {"pk": pk, "n": file_no})
+                    continue
+                if not file_no:
+                    targets[row] = pk
+                    by_id_only.add(row)
+            if row not in targets:
+                actions.append(("create", row, rec))
+        # compare rows that match an existing file with its ledger record
+        if targets:
+            existing = {c.pk: c for c in _load(targets.values())}
+            recs = {row: rec for row, rec, _e in buffer}
+            for row, pk in targets.items():
+                child = existing[pk]
+                old = R.record_of(child, today=self.today, sensitive=self.can_sensitive)
+                changes = R.differences(old, recs[row])
+                if not changes:
+                    report.unchanged += 1
+                elif row in by_id_only:
+                    number = recs[row]["id_number"]
+                    self._err(row, id_label, number,
+                              _("身份证号码已有档案：%(name)s（%(village)s，档案编号 %(pk)d），不能重复建档。如要用本行更新该档案，请在“档案编号”列填写 %(pk)d")
+                              % {"name": child.name, "village": child.village.name, "pk": pk})
+                else:
+                    actions.append(("update", row, recs[row], pk))
+        actions = self._similar(actions, validator)
+        pickle.dump(actions, self.spill, protocol=pickle.HIGHEST_PROTOCOL)
+        self.chunks += 1
+
+    def _similar(self, actions: list[tuple], validator: RowValidator) -> list[tuple]:
+        """Duplicate guard, second half: a new row whose name or pinyin and birth date match a file in the county.
+
+        Without ``confirm_similar`` the row is an error naming the file when the user may see it, and saying only
+        that one exists (and whom to ask) when it lies outside the user's region."""
+        creates = [a for a in actions if a[0] == "create" and a[2].get("name") and a[2].get("birth_date")]
+        if not creates:
+            return actions
+        county = self.region.code[:6]
+        names = {a[2]["name"] for a in creates}
+        pinyins = {_name_keys(n)[0] for n in names} - {""}
+        dates = {a[2]["birth_date"][0] for a in creates}
+        found: dict[tuple, list] = {}
+        qs = Child.objects.filter(village__code__range=(county + "000000", county + "999999"), birth_date__in=dates)
+        qs = qs.filter(Q(name__in=names) | Q(name_pinyin__in=pinyins)).exclude(status="closed")
+        for pk, name, pinyin, birth, village in qs.values_list("pk", "name", "name_pinyin", "birth_date", "village_id")[:5000]:
+            found.setdefault((name, birth), []).append((pk, village))
+            found.setdefault((pinyin, birth), []).append((pk, village))
+        if not found:
+            return actions
+        label = validator.label("name")
+        visible = self.prefix
+        kept = []
+        for action in actions:
+            if action[0] != "create" or not action[2].get("name") or not action[2].get("birth_date"):
+                kept.append(action)
+                continue
+            rec = action[2]
+            birth = rec["birth_date"][0]
+            matches = {m for key in ((rec["name"], birth), (_name_keys(rec["name"])[0], birth)) for m in found.get(key, ())}
+            if not matches:
+                kept.append(action)
+                continue
+            if self.confirm_similar:
+                self.report.similar_confirmed += 1
+                kept.append(action)
+                continue
+            inside = sorted(pk for pk, village in matches if village.startswith(visible))
+            if inside:
+                message = _("本辖区已有姓名（或拼音）和出生日期相同的档案（档案编号 %(pks)s），请核实是否同一名儿童：是则在“档案编号”列填写该编号；确认是另一名儿童，请勾选“同名同出生日期的儿童已核实不是同一人”后重新导入") % {"pks": "、".join(map(str, inside[:5]))}
+            else:
+                message = _("本县其他辖区已有姓名（或拼音）和出生日期相同的档案，请与县级民政部门核实；确认是另一名儿童，请勾选“同名同出生日期的儿童已核实不是同一人”后重新导入")
+            self._err(action[1], label, rec["name"], message)
+        return kept
+
+    def finish(self) -> None:
+        self.report.errors.sort(key=lambda e: e.row)
+
+    def replay(self) -> Iterator[list[tuple]]:
+        self.spill.seek(0)
+        for _i in range(self.chunks):
+            yield [a for a in pickle.load(self.spill) if a[1] not in self.bad_rows]
+
+
+def _contact_message(village_code: str) -> str:
+    from tonghu.core.models import Region
+
+    county = Region.objects.filter(code=village_code[:6] + "000000").first()
+    name = county.name if county else village_code[:6]
+    return _("该身份证号码已在%(county)s建立儿童档案，不能重复建档。如儿童已迁入本地，请联系%(county)s民政局办理档案转移") % {"county": name}
+
+
+def _load(pks) -> list[Child]:
+    return list(
+        Child.objects.filter(pk__in=list(pks)).select_related("village", "household").prefetch_related(
+            "guardians", Prefetch("care_arrangements", queryset=CareArrangement.objects.filter(end__isnull=True)), "assistance"
+        )
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _name_keys(name: str) -> tuple[str, str]:
+    from ..pinyin import name_keys
+
+    return name_keys(name)
+
+
+def _pass2(report: ImportReport, state: _Pass1, *, actor, today: dt.date, progress: Callable) -> None:
+    to_write = report.rows - report.unchanged - len(state.bad_rows)
+    done = 0
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    progress(0, max(to_write, 0), _("正在写入…"), force=True)
+    households: dict = {}
+    village_names: dict[str, str] = {}
+    try:
+        with transaction.atomic(), _big_sqlite_cache():
+            for actions in state.replay():
+                creates = [a for a in actions if a[0] == "create"]
+                updates = [a for a in actions if a[0] == "update"]
+                if creates:
+                    _create(creates, state, households, village_names, user=user, today=today)
+                    report.created += len(creates)
+                if updates:
+                    existing = {c.pk: c for c in _load(a[3] for a in updates)}
+                    for _kind, row, rec, pk in updates:
+                        child = existing[pk]
+                        old = R.record_of(child, today=today, sensitive=state.can_sensitive)
+                        changes = R.differences(old, rec)
+                        audit = R.apply_changes(child, changes, rec, actor=user, today=today)
+                        audit_log(actor=actor, action="update", obj=child, summary=_("台账导入更新档案（第 %(row)d 行）") % {"row": row},
+                                  changes=_masked(audit))
+                        report.updated += 1
+                done += len(actions)
+                progress(done, max(to_write, done), _("正在写入…"))
+    except IntegrityError as exc:
+        raise LedgerFileError(_("写入时发现重复的身份证号码（可能有人在导入期间新建了同一名儿童的档案），未写入任何数据，请重新导入。")) from exc
+
+
+@contextmanager
+def _big_sqlite_cache(kib: int = 262144):
+    """SQLite's default page cache (2 MB) is far smaller than the indexes a 100k import touches; for the length of
+    the write, give this connection up to 256 MB (pages are allocated only as used), then restore it."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        before = cur.fetchone()[0]
+        cur.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _create(creates: list[tuple], state: _Pass1, households: dict, village_names: dict, *, user, today: dt.date) -> None:
+    """Insert one chunk of new files (households first, then children, then what hangs off them)."""
+    from tonghu.core.models import Region
+
+    if not village_names:
+        village_names.update(Region.objects.filter(level="village", code__startswith=state.prefix).values_list("code", "name"))
+    actor_id = getattr(user, "pk", None)
+    actor_name = ((getattr(user, "full_name", "") or getattr(user, "username", "")) if user else "")
+    new_households: list[dict] = []
+    household_of: list[int] = []
+    for _kind, row, rec in creates:
+        key = R.household_key(rec) or ("row", row)
+        index = households.get(key)
+        if index is None:
+            index = households[key] = ("new", len(new_households))
+            new_households.append(R.household_values(rec))
+        household_of.append(index)
+    household_ids = bulk.reserve_ids(Household, len(new_households))
+    bulk.insert(Household, new_households, household_ids)
+    for key, index in list(households.items()):  # later chunks see the saved ids
+        if isinstance(index, tuple) and index[0] == "new":
+            households[key] = household_ids[index[1]]
+    child_ids = bulk.reserve_ids(Child, len(creates))
+    children, guardians, care, assistance, status = [], [], [], [], []
+    for i, (_kind, _row, rec) in enumerate(creates):
+        values = R.child_values(rec, actor_id=actor_id, actor_name=actor_name, today=today)
+        values["name_pinyin"], values["name_initials"] = _name_keys(values["name"].strip())
+        index = household_of[i]
+        values["household_id"] = household_ids[index[1]] if isinstance(index, tuple) else index
+        children.append(values)
+        g, c, a = R.related_values(rec, child_id=child_ids[i], actor_id=actor_id, today=today)
+        guardians += g
+        care += c
+        assistance += a
+        status.append({"child_id": child_ids[i], "kind": "created", "to_status": "active", "to_village_code": values["village_id"],
+                       "to_village_name": village_names.get(values["village_id"], ""), "date": today, "reason": "台账导入", "actor_id": actor_id})
+    bulk.insert(Child, children, child_ids)
+    bulk.insert(Guardian, guardians)
+    bulk.insert(CareArrangement, care)
+    bulk.insert(Assistance, assistance)
+    bulk.insert(StatusChange, status)
+
+
+def _masked(audit: dict) -> dict:
+    out = {}
+    for key, (old, new) in audit.items():
+        if key in ("hiv", "abuse_history"):
+            out[key] = [masking.AUDIT_HIDDEN, masking.AUDIT_HIDDEN]
+        elif key == "id_number":
+            out[key] = [mask_id_number(old) if old else old, mask_id_number(new) if new else new]
+        else:
+            out[key] = [_plain(old), _plain(new)]
+    return out
+
+
+def _plain(value):
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def region_allowed(user, region) -> bool:
+    """The import region must lie inside the user's own region, and the role must hold the capability."""
+    from tonghu.core.scoping import in_scope
+
+    return has_capability(user, "registry.import_ledger") and in_scope(user, region.code)
