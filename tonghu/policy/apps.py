@@ -6,3 +6,9 @@ class PolicyConfig(AppConfig):
     name = "tonghu.policy"
     label = "policy"
     verbose_name = _("认定规则")
+
+    def ready(self):
+        # Profiles come from the database (administrators' versions included), falling back to the YAML files.
+        from . import engine, store
+
+        engine.set_profile_provider(store.db_profiles)

@@ -5,7 +5,9 @@ these functions; ``tonghu classify`` calls them through :mod:`tonghu.policy.json
 
 * :func:`load_profile` — a validated profile linked to its parents; ``profile.at(on)`` gives the merged rules in
   force on a date (inheritance and versions applied). :func:`profiles_from_documents` does the same from raw
-  documents (the database-backed profiles later).
+  documents. Where profiles come from is pluggable (:func:`set_profile_provider`): the Django app installs the
+  database (``tonghu.policy.store``) and the shipped YAML files are the fallback; this module itself never
+  touches a database.
 * :func:`classify` — 农村留守儿童, 困境儿童 (+ sub-categories), 单亲家庭儿童 on a date (R-A1–A5). Each group and
   category yields an :class:`~tonghu.policy.results.Explanation` — *met*, *not_met* (so an officer sees why
   not) or *pending_evidence* (the facts fit but a certificate/judgment is not on file).
@@ -32,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .dates import Period, add_months, add_years, fmt_zh
 from .facts import ChildFacts, Role, Scheme
@@ -64,6 +66,7 @@ from .rules import (
 __all__ = [
     "load_profile",
     "load_profiles",
+    "set_profile_provider",
     "profiles_from_documents",
     "profile_for_region",
     "validate_resolved",
@@ -100,8 +103,24 @@ def profiles_from_documents(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, 
     return profiles
 
 
+# A provider of the current profiles (the ``policy`` Django app installs one reading the database, see
+# ``tonghu.policy.store``). It returns None when it has nothing (no database, no rows): the files are used then.
+_provider: Callable[[], Mapping[str, Profile] | None] | None = None
+
+
+def set_profile_provider(provider: Callable[[], Mapping[str, Profile] | None] | None) -> None:
+    """Install (or remove, with None) the source of profiles used when no ``directory`` is given."""
+    global _provider
+    _provider = provider
+
+
 def load_profiles(directory: Path | str | None = None) -> dict[str, Profile]:
-    """Every profile in ``directory`` (default: the shipped ``profiles/``), built and validated."""
+    """Every profile in ``directory`` (default: the installed provider — the database in the Django app — and
+    failing that the shipped ``profiles/``), built and validated."""
+    if directory is None and _provider is not None:
+        provided = _provider()
+        if provided:
+            return dict(provided)
     return _load_all(str(Path(directory) if directory is not None else PROFILE_DIR))
 
 
@@ -542,10 +561,11 @@ def _candidate_dates(facts: ChildFacts, profile: Profile, on: dt.date) -> dict[d
 
 
 def next_changes(
-    facts: ChildFacts, profile: Profile, on: dt.date, until: dt.date | None = None
+    facts: ChildFacts, profile: Profile, on: dt.date, until: dt.date | None = None, limit: int | None = None
 ) -> list[Change]:
     """Upcoming dates (after ``on``, up to ``until`` — default the day after the 18th birthday or the profile's
-    highest age limit) where the classification or the entitlement gaps change with no new facts."""
+    highest age limit) where the classification or the entitlement gaps change with no new facts. ``limit``
+    stops after that many changes (the stored "next change date" needs only the first)."""
     rp = profile.at(on)
     horizon = until or add_years(facts.child.birth_date, int(rp.value("in_difficulty.age_limit"))) + dt.timedelta(1)
     changes: list[Change] = []
@@ -569,6 +589,8 @@ def next_changes(
             causes_zh=tuple(c[0] for c in causes),
             causes_en=tuple(c[1] for c in causes),
         ))
+        if limit is not None and len(changes) >= limit:
+            break
     return changes
 
 

@@ -15,14 +15,16 @@ from typing import Any, Iterable, Iterator
 
 from .engine import classify, entitlement_gaps, load_profile, next_changes, visit_plan
 from .facts import ChildFacts, FactsError
+from .profile import Profile
 
 __all__ = ["classify_lines", "classify_one"]
 
 
-def classify_one(facts: ChildFacts, profile_name: str, on: dt.date,
+def classify_one(facts: ChildFacts, profile_name: str | Profile, on: dt.date,
                  profile_dir: Path | str | None = None) -> dict[str, Any]:
-    """The full result for one child: categories, explanations, why-not, gaps, visits, upcoming changes."""
-    profile = load_profile(profile_name, profile_dir)
+    """The full result for one child: categories, explanations, why-not, gaps, visits, upcoming changes.
+    ``profile_name`` may be an already loaded :class:`~tonghu.policy.profile.Profile`."""
+    profile = profile_name if isinstance(profile_name, Profile) else load_profile(profile_name, profile_dir)
     c = classify(facts, profile, on)
     out = c.to_dict()
     out["gaps"] = [g.to_dict() for g in entitlement_gaps(facts, c, profile)]
@@ -51,7 +53,7 @@ def classify_lines(
     mistake in the command, not in the file.
     """
     on = on or dt.date.today()
-    load_profile(profile_name, profile_dir)  # fail fast on a wrong --profile
+    profile = load_profile(profile_name, profile_dir)  # fail fast on a wrong --profile; loaded once per file
     for n, raw in enumerate(lines, start=1):
         text = raw.strip().lstrip("\ufeff")
         if not text:
@@ -74,5 +76,5 @@ def classify_lines(
                          f"字段 child.birth_date：出生日期 {facts.child.birth_date.isoformat()} 晚于评估日期 {on.isoformat()}",
                          "field child.birth_date: born after the evaluation date", child_id)
             continue
-        result = classify_one(facts, profile_name, on, profile_dir)
+        result = classify_one(facts, profile, on)
         yield {"line": n, **result}

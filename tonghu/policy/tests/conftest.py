@@ -15,3 +15,11 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fast_hashing() -> Iterator[None]:
     yield
+
+
+def pytest_ignore_collect(collection_path, config):
+    """``test_django_*.py`` (the Django app: database profiles, stored classification, pages) need pytest-django;
+    with ``-p no:django`` only the pure engine tests run."""
+    if collection_path.name.startswith(("test_django_", "django_helpers")) and not config.pluginmanager.hasplugin("django"):
+        return True
+    return None
