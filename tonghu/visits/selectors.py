@@ -1,0 +1,189 @@
+"""Scoped reads of the visits app. Listing tasks reads the stored schedule only — it never recomputes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from tonghu.core.models import Region
+from tonghu.core.scoping import prefix_range
+
+from .models import (
+    CampaignVillage,
+    CensusConfirmation,
+    CensusOutcome,
+    MonthlyFigure,
+    Problem,
+    ProblemStatus,
+    Schedule,
+    TaskKind,
+    Visit,
+)
+
+WEEK = 7
+
+
+def tasks_due(user, *, today: dt.date | None = None, horizon_days: int = WEEK, capability: str = "visits.view"):
+    """The user's tasks overdue or due within ``horizon_days``: overdue first (oldest due first), then by due date.
+    One indexed range scan on (village, due_on); child and village come in the same query."""
+    today = today or timezone.localdate()
+    return (Schedule.objects.visible_to(user, capability)
+            .filter(due_on__lte=today + dt.timedelta(days=horizon_days))
+            .select_related("child", "village")
+            .only("id", "kind", "due_on", "opens_on", "state", "escalated", "reason", "interval_label", "interval_months",
+                  "interval_days", "last_done_on", "child__id", "child__name", "child__village_id", "village__code", "village__name")
+            .order_by("due_on", "kind", "child_id"))
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def child_unit_digits(region: Region) -> int:
+    """How many code digits name the next level down (county → township 9, township → village 12)."""
+    return {"province": 4, "city": 6, "county": 9, "township": 12}.get(region.level, 12)
+
+
+def compliance_rows(user, region: Region, *, today: dt.date | None = None) -> list[dict]:
+    """Per next-level unit below ``region`` (townships of a county, villages of a township): children scheduled,
+    contacts and home visits on time (not overdue) in %, and overdue tasks. One grouped query on the schedule."""
+    today = today or timezone.localdate()
+    digits = child_unit_digits(region)
+    qs = (Schedule.objects.visible_to(user, "visits.supervise").filter(village__code__range=prefix_range(region.prefix))
+          .annotate(unit=Substr("village_id", 1, digits)).values("unit")
+          .annotate(contacts=Count("id", filter=Q(kind=TaskKind.CONTACT)),
+                    contacts_ok=Count("id", filter=Q(kind=TaskKind.CONTACT, due_on__gte=today)),
+                    visits=Count("id", filter=Q(kind=TaskKind.HOME_VISIT)),
+                    visits_ok=Count("id", filter=Q(kind=TaskKind.HOME_VISIT, due_on__gte=today)))
+          .order_by("unit"))
+    stats = {r["unit"].ljust(12, "0"): r for r in qs}
+    units = Region.objects.filter(parent=region).order_by("code")
+    directors = _directors_by_village(region) if digits == 12 else {}
+    rows = []
+    for unit in units:
+        r = stats.get(unit.code, {"contacts": 0, "contacts_ok": 0, "visits": 0, "visits_ok": 0})
+        rows.append({
+            "region": unit,
+            "children": r["contacts"],
+            "contacts_pct": _pct(r["contacts_ok"], r["contacts"]),
+            "visits_pct": _pct(r["visits_ok"], r["visits"]),
+            "overdue": (r["contacts"] - r["contacts_ok"]) + (r["visits"] - r["visits_ok"]),
+            "directors": directors.get(unit.code, []),
+        })
+    return rows
+
+
+def _directors_by_village(region: Region) -> dict[str, list]:
+    from tonghu.accounts.models import User
+    from tonghu.accounts.roles import Role
+
+    out: dict[str, list] = defaultdict(list)
+    for u in User.objects.filter(role=Role.CHILD_DIRECTOR, region__code__range=prefix_range(region.prefix), is_active=True).order_by("username"):
+        out[u.region_id].append(u)
+    return out
+
+
+def totals(rows: list[dict]) -> dict:
+    children = sum(r["children"] for r in rows)
+    weighted = lambda key: sum((r[key] or 0) * r["children"] for r in rows) / children if children else None  # noqa: E731
+    return {"children": children, "contacts_pct": round(weighted("contacts_pct"), 1) if children else None,
+            "visits_pct": round(weighted("visits_pct"), 1) if children else None, "overdue": sum(r["overdue"] for r in rows)}
+
+
+def village_children(user, village: Region, *, today: dt.date | None = None):
+    """A village's scheduled children with both tasks, overdue first (the drill-down's last level)."""
+    rows: dict[int, dict] = {}
+    for s in (Schedule.objects.visible_to(user, "visits.supervise").filter(village=village)
+              .select_related("child").order_by("due_on")):
+        row = rows.setdefault(s.child_id, {"child": s.child, "tasks": {}, "worst": s.due_on})
+        row["tasks"][s.kind] = s
+        row["worst"] = min(row["worst"], s.due_on)
+    return sorted(rows.values(), key=lambda r: (r["worst"], r["child"].name))
+
+
+def trend(user, region: Region, *, months: int = 12) -> list[dict]:
+    """Monthly figures kept by the periodic run, summed over ``region``: on-time % per month."""
+    qs = (MonthlyFigure.objects.visible_to(user, "visits.supervise").filter(village__code__range=prefix_range(region.prefix))
+          .values("month").annotate(cd=Sum("contacts_due"), ct=Sum("contacts_on_time"), vd=Sum("visits_due"),
+                                    vt=Sum("visits_on_time"), op=Sum("open_problems")).order_by("-month")[:months])
+    return [{"month": r["month"], "contacts_pct": _pct(r["ct"], r["cd"]), "visits_pct": _pct(r["vt"], r["vd"]),
+             "open_problems": r["op"]} for r in reversed(list(qs))]
+
+
+def overdue_tasks(user, region: Region, *, today: dt.date | None = None, limit: int = 50):
+    today = today or timezone.localdate()
+    return (Schedule.objects.visible_to(user, "visits.supervise").filter(village__code__range=prefix_range(region.prefix), due_on__lt=today)
+            .select_related("child", "village").order_by("due_on")[:limit])
+
+
+def open_problems(user, capability: str = "visits.view"):
+    return (Problem.objects.visible_to(user, capability).exclude(status=ProblemStatus.RESOLVED)
+            .select_related("child", "child__village", "owner").order_by("due_on", "id"))
+
+
+# --------------------------------------------------------------------------------------- printable file
+
+def quarterly_visit_rows(child, year: int) -> list[dict]:
+    """The four 走访情况 rows of the printable file (Guangxi ledger template, 003): for each quarter of ``year``,
+    the home-visit dates, the problems found and the measures taken. Always four dicts::
+
+        {"quarter": 1, "dates": [date, …], "dates_text": "1月5日、3月2日", "contacts": 3,
+         "problems": ["…"], "problems_text": "…", "measures": ["…"], "measures_text": "…"}
+
+    The caller has already checked that the user may open the child's file.
+    """
+    rows = [{"quarter": q, "dates": [], "contacts": 0, "problems": [], "measures": []} for q in range(1, 5)]
+    visits = Visit.objects.filter(child=child, date__year=year).prefetch_related("problems").order_by("date", "id")
+    for v in visits:
+        row = rows[(v.date.month - 1) // 3]
+        if v.kind == TaskKind.HOME_VISIT:
+            row["dates"].append(v.date)
+        else:
+            row["contacts"] += 1
+        for p in v.problems.all():
+            row["problems"].append(f"{p.get_category_display()}：{p.description}")
+            if p.resolution:
+                row["measures"].append(p.resolution)
+        if v.measures:
+            row["measures"].append(v.measures)
+    for row in rows:
+        row["dates_text"] = "、".join(f"{d.month}月{d.day}日" for d in row["dates"])
+        row["problems_text"] = "；".join(row["problems"])
+        row["measures_text"] = "；".join(dict.fromkeys(row["measures"]))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------- census
+
+def campaign_progress(user, campaign) -> dict:
+    """Per village and per township: children to confirm, confirmed, new, moved and % done (R-B1)."""
+    parts = list(CampaignVillage.objects.visible_to(user, "visits.census_view").filter(campaign=campaign)
+                 .select_related("village", "village__parent").order_by("village_id"))
+    counts = defaultdict(lambda: defaultdict(int))
+    for village, outcome, n in (CensusConfirmation.objects.filter(campaign=campaign, village_id__in=[p.village_id for p in parts])
+                                .values_list("village_id", "outcome").annotate(n=Count("id"))):
+        counts[village][outcome] = n
+    villages, townships = [], {}
+    for p in parts:
+        c = counts[p.village_id]
+        confirmed = sum(c.values())
+        target = p.expected + c[CensusOutcome.NEW]
+        row = {"part": p, "village": p.village, "expected": target, "confirmed": confirmed, "new": c[CensusOutcome.NEW],
+               "moved": c[CensusOutcome.MOVED], "updated": c[CensusOutcome.UPDATED], "pct": _pct(min(confirmed, target), target) if target else 100.0}
+        villages.append(row)
+        t = townships.setdefault(p.village.parent_id, {"region": p.village.parent, "expected": 0, "confirmed": 0, "villages": 0, "complete": 0})
+        t["expected"] += target
+        t["confirmed"] += min(confirmed, target)
+        t["villages"] += 1
+        t["complete"] += confirmed >= target
+    for t in townships.values():
+        t["pct"] = _pct(t["confirmed"], t["expected"]) if t["expected"] else 100.0
+    total_expected = sum(t["expected"] for t in townships.values())
+    total_confirmed = sum(t["confirmed"] for t in townships.values())
+    return {"villages": villages, "townships": sorted(townships.values(), key=lambda t: t["region"].code),
+            "expected": total_expected, "confirmed": total_confirmed,
+            "pct": _pct(total_confirmed, total_expected) if total_expected else 100.0}

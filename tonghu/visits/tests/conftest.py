@@ -1,0 +1,79 @@
+"""Fixtures of the visits tests: children whose policy facts the test chooses (independent of how the registry
+stores them), regions for the other jurisdictions, and a fixed 'today'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tonghu.policy import facts as F
+
+TODAY = dt.date(2025, 6, 16)
+
+# Other jurisdictions' regions (fictional townships/villages under real prefixes).
+EXTRA_REGIONS = [
+    ("540000000000", "西藏自治区", "province"), ("540100000000", "拉萨市", "city"), ("540102000000", "城关区", "county"),
+    ("540102001000", "测试街道", "township"), ("540102001200", "测试村", "village"),
+    ("210000000000", "辽宁省", "province"), ("210300000000", "鞍山市", "city"), ("210302000000", "铁东区", "county"),
+    ("210302001000", "测试街道", "township"), ("210302001200", "测试村", "village"),
+    ("140000000000", "山西省", "province"), ("140400000000", "长治市", "city"), ("140402000000", "潞州区", "county"),
+    ("140402001000", "测试镇", "township"), ("140402001200", "测试村", "village"),
+]
+
+VILLAGE = {"guangxi": "451027001200", "shangrila": "533401001200", "xizang": "540102001200", "anshan": "210302001200",
+           "changzhi": "140402001200"}
+
+
+def left_behind(child, *, father=None, mother=None, **child_extra):
+    """Both parents working away in another province since January 2024 (left-behind under every profile);
+    ``father``/``mother``: extra Guardian fields; ``child_extra``: extra facts.Child fields."""
+    away = F.WorkingAway(since=dt.date(2024, 1, 1), destination_code="440300")
+    kw = dict(birth_date=dt.date(2015, 5, 1), hukou_type=F.HukouType.RURAL, lives_in_rural_area=True,
+              residence_code=child.village_id)
+    kw.update(child_extra)
+    return F.ChildFacts(id=str(child.pk), child=F.Child(**kw),
+                        guardians=(F.Guardian(role=F.Role.FATHER, **({"working_away": away} | (father or {}))),
+                                   F.Guardian(role=F.Role.MOTHER, **({"working_away": away} | (mother or {})))))
+
+
+@pytest.fixture
+def facts(monkeypatch):
+    """``facts[child.pk] = builder`` chooses a child's facts; default: left-behind."""
+    chosen: dict[int, object] = {}
+
+    def fake(child):
+        builder = chosen.get(child.pk, left_behind)
+        return builder(child), True
+
+    monkeypatch.setattr("tonghu.visits.planning.facts_for", fake)
+    return chosen
+
+
+@pytest.fixture
+def regions(world):
+    from tonghu.core.models import Region
+    from tonghu.core.regions import parent_code
+
+    for code, name, level in EXTRA_REGIONS:
+        Region(code=code, name=name, level=level, parent_id=parent_code(code)).save()
+    return {r.code: r for r in Region.objects.all()}
+
+
+@pytest.fixture
+def make_child(world, facts):
+    from django.utils import timezone
+
+    from tonghu.registry.models import Child
+
+    counter = iter(range(1, 10_000))
+
+    def make(village="451027001200", name=None, opened=dt.date(2025, 1, 1), **kw):
+        child = Child.objects.create(name=name or f"测试儿童{next(counter)}", sex=kw.pop("sex", "F"),
+                                     birth_date=kw.pop("birth_date", dt.date(2015, 5, 1)), village_id=village, **kw)
+        created = timezone.make_aware(dt.datetime.combine(opened, dt.time(9)))
+        Child.objects.filter(pk=child.pk).update(created_at=created)
+        child.refresh_from_db()
+        return child
+
+    return make
