@@ -250,7 +250,7 @@ TONGHU = {
     # Printed on exports and PDFs beside the user and time.
     "SITE_NAME": os.environ.get("TONGHU_SITE_NAME", "童护"),
     # Notifications go through these channels (dotted paths); see docs/configuration.md.
-    "NOTIFY_CHANNELS": [c for c in os.environ.get("TONGHU_NOTIFY_CHANNELS", "tonghu.core.notify.ConsoleChannel").split(",") if c],
+    "NOTIFY_CHANNELS": [c for c in os.environ.get("TONGHU_NOTIFY_CHANNELS", "tonghu.visits.notify.ConsoleChannel,tonghu.visits.notify.EmailChannel").split(",") if c],
 }
 EMAIL_BACKEND = os.environ.get("TONGHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
