@@ -6,7 +6,7 @@ from .roles import Role
 
 grant("accounts.manage_users", [Role.SYSADMIN], _("管理本辖区的用户账号（不含查看儿童档案）"))
 
-nav(_("用户管理"), "user_list", "accounts.manage_users", order=70)
+nav(_("用户管理"), "user_list", "accounts.manage_users", order=70, group="system")
 
 
 def _user(ctx):

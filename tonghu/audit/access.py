@@ -5,7 +5,7 @@ from tonghu.core.capabilities import endpoint, grant, nav
 
 grant("audit.view", [Role.AUDITOR], _("查阅本辖区的审计记录（只读）"))
 
-nav(_("审计记录"), "audit_list", "audit.view", order=75)
+nav(_("审计记录"), "audit_list", "audit.view", order=75, group="system")
 
 
 def _entry_marker(ctx):

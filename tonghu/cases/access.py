@@ -19,11 +19,11 @@ grant("cases.approve_closure", [R.COUNTY_MANAGER], _("审批结案、重新开�
 grant("cases.review", [R.PROCURATOR], _("检察审查每一个个案（每案必查），记录审查意见和应报未报倒查"))
 grant("cases.view_figures", [*COUNTY, R.CITY_STAFF, R.PROVINCE_STAFF, R.PROCURATOR], _("查看本辖区强制报告和个案统计（不含个人信息）"))
 
-nav(_("强制报告"), "report_create", "cases.report", order=30)
-nav(_("收到的报告"), "report_inbox", "cases.receive", order=31)
-nav(_("个案"), "case_list", "cases.view_case", order=32)
-nav(_("每案必查"), "review_queue", "cases.review", order=33)
-nav(_("报告统计"), "case_figures", "cases.view_figures", order=34)
+nav(_("强制报告"), "report_create", "cases.report", order=30, group="cases")
+nav(_("收到的报告"), "report_inbox", "cases.receive", order=31, group="cases")
+nav(_("个案"), "case_list", "cases.view_case", order=32, group="cases")
+nav(_("每案必查"), "review_queue", "cases.review", order=33, group="cases")
+nav(_("报告统计"), "case_figures", "cases.view_figures", order=34, group="cases")
 
 
 # -------------------------------------------------------------------------------- permission-matrix fixtures

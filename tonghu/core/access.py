@@ -12,8 +12,8 @@ grant("core.run_jobs", ALL_ROLES, _("查看自己发起的后台任务"))
 grant("core.import_regions", [Role.SYSADMIN], _("导入、更新行政区划"))
 
 nav(_("首页"), "home", "core.view_regions", order=0)
-nav(_("行政区划"), "region_list", "core.view_regions", order=80)
-nav(_("后台任务"), "job_list", "core.run_jobs", order=90)
+nav(_("行政区划"), "region_list", "core.view_regions", order=80, group="system")
+nav(_("后台任务"), "job_list", "core.run_jobs", order=90, group="system")
 
 
 def _region(ctx):

@@ -76,6 +76,31 @@ def nav_for(user) -> list[NavItem]:
     return sorted((n for n in _NAV if has_capability(user, n.capability)), key=lambda n: (n.order, str(n.label)))
 
 
+# Menu groups: entries with a group are shown together in one drop-down (a lone entry stays a plain link).
+NAV_GROUPS = {
+    "files": _("儿童档案"),
+    "visits": _("走访"),
+    "cases": _("报告与个案"),
+    "assistance": _("保障"),
+    "system": _("系统"),
+}
+
+
+def nav_menu(user) -> list[tuple[object, list[NavItem]]]:
+    """The navigation as (label, items) in order of each group's first entry; ungrouped entries stand alone."""
+    menu: list[tuple[object, list[NavItem]]] = []
+    index: dict[str, int] = {}
+    for item in nav_for(user):
+        if not item.group:
+            menu.append((item.label, [item]))
+        elif item.group in index:
+            menu[index[item.group]][1].append(item)
+        else:
+            index[item.group] = len(menu)
+            menu.append((NAV_GROUPS.get(item.group, item.group), [item]))
+    return menu
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One URL (page or API) and its access rule, for the permission matrix.

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .capabilities import nav_for
+from .capabilities import nav_for, nav_menu
 
 
 def shell(request):
@@ -8,5 +8,6 @@ def shell(request):
     return {
         "site_name": settings.TONGHU["SITE_NAME"],
         "nav_items": nav_for(user) if user is not None and user.is_authenticated else [],
+        "nav_menu": nav_menu(user) if user is not None and user.is_authenticated else [],
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
     }

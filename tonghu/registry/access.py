@@ -10,8 +10,8 @@ grant("registry.edit_children", [Role.CHILD_DIRECTOR, Role.COUNTY_OFFICER, Role.
 grant("registry.view_sensitive", [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("查看敏感信息（艾滋病感染、受侵害史、父母服刑或戒毒）"))
 grant("registry.view_id_numbers", [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("查看完整身份证号码（其他角色只见脱敏号码）"))
 
-nav(_("儿童档案"), "child_list", "registry.view_children", order=10)
-nav(_("台账汇总"), "registry_overview", "registry.view_children", order=11)
+nav(_("儿童档案"), "child_list", "registry.view_children", order=10, group="files")
+nav(_("台账汇总"), "registry_overview", "registry.view_children", order=11, group="files")
 
 VIEW = "registry.view_children"
 EDIT = "registry.edit_children"

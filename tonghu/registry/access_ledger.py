@@ -21,8 +21,8 @@ grant("registry.import_ledger", [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("�
 grant("registry.export_ledger", [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER, Role.CITY_STAFF], _("导出本辖区儿童台账（Excel/CSV，按角色脱敏）"))
 grant("registry.print_file", [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("打印儿童档案（PDF，按角色脱敏）"))
 
-nav(_("导入台账"), "ledger_import", "registry.import_ledger", order=12)
-nav(_("导出台账"), "ledger_export", "registry.export_ledger", order=13)
+nav(_("导入台账"), "ledger_import", "registry.import_ledger", order=12, group="files")
+nav(_("导出台账"), "ledger_export", "registry.export_ledger", order=13, group="files")
 
 
 def _printable_child(ctx):

@@ -18,9 +18,9 @@ grant("visits.census_view", [*DIRECTOR, *SUPERVISING], _("查看摸底排查进�
 grant("visits.census_confirm", [*DIRECTOR, *COUNTY], _("逐一确认本村儿童（摸底排查）"))
 
 nav(_("今日任务"), "visit_tasks", "visits.view", order=5)
-nav(_("问题跟进"), "problem_list", "visits.view", order=20)
-nav(_("走访督导"), "visit_compliance", "visits.supervise", order=25)
-nav(_("摸底排查"), "census_list", "visits.census_view", order=30)
+nav(_("问题跟进"), "problem_list", "visits.view", order=20, group="visits")
+nav(_("走访督导"), "visit_compliance", "visits.supervise", order=25, group="visits")
+nav(_("摸底排查"), "census_list", "visits.census_view", order=30, group="visits")
 
 
 # -------------------------------------------------------------------------------- objects for the matrix

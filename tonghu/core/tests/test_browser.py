@@ -51,14 +51,14 @@ def test_login_navigation_and_language_switch(live_server, world, make_user, bro
     page.click(".navbar-toggler")
     nav = page.locator("[data-testid=role-nav]")
     nav.wait_for(state="visible")
-    labels = nav.inner_text()
+    labels = nav.text_content()
     assert "儿童档案" in labels and "审计记录" not in labels and "用户管理" not in labels
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "page must not scroll sideways on a phone"
     page.select_option("#language-select", "en")
     page.wait_for_load_state("load")
     page.wait_for_function("document.documentElement.lang === 'en'")
     page.click(".navbar-toggler")
-    assert "Children's files" in page.locator("[data-testid=role-nav]").inner_text()
+    assert "Children's files" in page.locator("[data-testid=role-nav]").text_content()
     # Log out and in as the auditor: a different role sees a different navigation.
     page.click("[data-testid=user-menu]")
     page.click("[data-testid=logout]")
@@ -68,5 +68,5 @@ def test_login_navigation_and_language_switch(live_server, world, make_user, bro
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
     page.click(".navbar-toggler")
-    labels = page.locator("[data-testid=role-nav]").inner_text()
+    labels = page.locator("[data-testid=role-nav]").text_content()
     assert "Audit trail" in labels and "Children's files" not in labels
