@@ -344,14 +344,28 @@ class Child(models.Model):
         return self.status == ChildStatus.ACTIVE
 
 
-class Guardian(models.Model):
+class ChildOwned(models.Model):
+    """Base of every row that belongs to one child's file: it is scoped, and audited, by the child's village, so a
+    transfer moves the whole file at once."""
+
+    region_field = "child__village__code"
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_region_code(self) -> str:
+        return self.child.village_id
+
+
+class Guardian(ChildOwned):
     """Father, mother or another guardian of one child, with every fact classification reads (policy/facts.py).
 
     Each condition is a flag plus its date(s) and an ``*_evidence`` flag (paper on file or an attachment with the
     matching ``fact``). Restrictions of liberty are separate rows (:class:`GuardianRestriction`; sensitive).
     """
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="guardians")
     role = models.CharField(_("身份"), max_length=10, choices=GuardianRole.choices)
@@ -410,8 +424,6 @@ class Guardian(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("监护人")
         verbose_name_plural = _("监护人")
@@ -423,9 +435,6 @@ class Guardian(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}".strip()
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
 
 
 class GuardianRestriction(models.Model):
@@ -457,10 +466,8 @@ class GuardianRestriction(models.Model):
         return self.guardian.child.village_id
 
 
-class GuardianshipProblem(models.Model):
+class GuardianshipProblem(ChildOwned):
     """监护缺失或不当的情形 (abuse, abandonment, neglect…). Kinds in ``masking.SENSITIVE_PROBLEM_KINDS`` are sensitive."""
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="guardianship_problems")
     kind = models.CharField(_("情形"), max_length=30, choices=GuardianshipProblemKind.choices)
@@ -470,8 +477,6 @@ class GuardianshipProblem(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("监护问题")
         verbose_name_plural = _("监护问题")
@@ -480,16 +485,11 @@ class GuardianshipProblem(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
 
 
-class CareArrangement(models.Model):
+class CareArrangement(ChildOwned):
     """Entrusted care (委托照护, R-F1): who looks after the child while the parents cannot. History is kept: the
     current arrangement has no ``end``; choosing a new caregiver ends the previous one."""
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="care_arrangements")
     caregiver_kind = models.CharField(_("委托监护人情况"), max_length=20, choices=CaregiverKind.choices)
@@ -510,8 +510,6 @@ class CareArrangement(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("委托照护")
         verbose_name_plural = _("委托照护")
@@ -521,19 +519,14 @@ class CareArrangement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_caregiver_kind_display()} {self.caregiver_name}".strip()
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
 
     @property
     def is_current(self) -> bool:
         return self.end is None
 
 
-class DepartureRegistration(models.Model):
+class DepartureRegistration(ChildOwned):
     """外出登记 (R-B7): a parent registers before leaving for work."""
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="departures")
     guardian = models.ForeignKey(Guardian, verbose_name=_("外出人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="departures")
@@ -553,8 +546,6 @@ class DepartureRegistration(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("外出登记")
         verbose_name_plural = _("外出登记")
@@ -563,15 +554,10 @@ class DepartureRegistration(models.Model):
     def __str__(self) -> str:
         return f"{self.departed_on} {self.destination}"
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
 
 
-class Assistance(models.Model):
+class Assistance(ChildOwned):
     """One assistance scheme received by the child (享受救助情况), with amount per month and period."""
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="assistance")
     scheme = models.CharField(_("救助项目"), max_length=30, choices=Scheme.choices)
@@ -584,8 +570,6 @@ class Assistance(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("救助记录")
         verbose_name_plural = _("救助记录")
@@ -595,9 +579,6 @@ class Assistance(models.Model):
     def __str__(self) -> str:
         return self.get_scheme_display()
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
 
     def active_on(self, day) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
@@ -611,11 +592,9 @@ def attachment_path(instance, filename: str) -> str:
     return f"registry/attachments/{instance.child_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(ChildOwned):
     """A scanned document in the file. Served only through ``attachment_download`` (permission-checked), never
     from /media/. ``fact`` names the fact it proves (e.g. ``guardian.deceased``), so evidence is traceable."""
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="attachments")
     guardian = models.ForeignKey(Guardian, verbose_name=_("监护人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
@@ -631,8 +610,6 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     withdrawn = models.BooleanField(_("已撤回"), default=False)
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
@@ -641,16 +618,11 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
 
 
-class StatusChange(models.Model):
+class StatusChange(ChildOwned):
     """The lifecycle of a file: creation, status changes (moved away, aged out, deceased, closed, reopened) and
     transfers between regions with their hand-over. The row follows the child (its scope is the child's village)."""
-
-    region_field = "child__village__code"
 
     child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="status_changes")
     kind = models.CharField(_("类型"), max_length=10, choices=StatusChangeKind.choices)
@@ -667,8 +639,6 @@ class StatusChange(models.Model):
     at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager()
-
     class Meta:
         verbose_name = _("档案状态记录")
         verbose_name_plural = _("档案状态记录")
@@ -677,6 +647,3 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
 
-    @property
-    def audit_region_code(self) -> str:
-        return self.child.village_id
