@@ -11,6 +11,7 @@ from django.views.generic import FormView
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
+from tonghu.core.forms import add_service_errors
 from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedListView
 
 from . import forms as f
@@ -28,14 +29,6 @@ from .selectors import (
     reports_filed,
     reports_received,
 )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # ----------------------------------------------------------------------------------------- intake
@@ -79,7 +72,7 @@ class ReportCreateView(CapabilityMixin, FormView):
         try:
             report = services.report_file(actor=self.request.user, **kwargs)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("报告已提交（编号 %(number)s），已同时转至公安、民政等部门。") % {"number": report.number})
         if self.channel == Channel.HOTLINE:
@@ -208,14 +201,14 @@ class AcceptView(CapabilityMixin, FormView):
                     messages.info(request, _("已记录不予受理，并告知报告人。"))
                     return redirect("report_received", pk=self.report.pk)
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    add_service_errors(form, exc)
             return self.render_to_response(self.get_context_data(form=f.AcceptForm(report=self.report), decline_form=form))
         form = self.get_form()
         if form.is_valid():
             try:
                 case = services.report_accept(actor=request.user, report=self.report, members=form.cleaned_data["members"], note=form.cleaned_data["note"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已受理，立案 %(number)s。") % {"number": case.number})
                 return redirect("case_detail", pk=case.pk)
@@ -293,7 +286,7 @@ class CaseActionView(CapabilityMixin, FormView):
         try:
             self.perform(form)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message or _("已保存。"))
         return redirect("case_detail", pk=self.case.pk)

@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from tonghu.core.capabilities import has_capability
 from tonghu.core.models import Region
 from tonghu.core.scoping import prefix_range
+from tonghu.core.forms import add_service_errors
 from tonghu.core.views import CapabilityMixin, CapabilityView
 
 from . import engine, services
@@ -134,8 +135,7 @@ class ProfileVersionCreateView(CapabilityMixin, FormView):
                 actor=self.request.user, profile=self.row, effective_from=form.cleaned_data["effective_from"],
                 changes=changes, source=form.cleaned_data["source"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(None if field == "__all__" else field, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存新版本 %(v)s，自 %(d)s 起生效。") % {"v": version, "d": version.effective_from})
         return redirect("policy_profile_detail", key=self.row.key)
@@ -161,8 +161,7 @@ class ProfileCreateView(CapabilityMixin, FormView):
             row = services.profile_create(actor=self.request.user, region=form.cleaned_data["region"], source=form.cleaned_data["source"],
                                           effective_from=form.cleaned_data["effective_from"], name_zh=form.cleaned_data["name_zh"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(None if field == "__all__" or field not in form.fields else field, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已建立方案“%(n)s”。请逐项修改需要不同于上级的规则。") % {"n": row.name_zh})
         return redirect("policy_profile_detail", key=row.key)
@@ -236,8 +235,7 @@ class GapDecideView(CapabilityMixin, FormView):
         try:
             services.gap_decide(actor=self.request.user, gap=self.gap, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(None if field == "__all__" else field, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已记录处理结果。"))
         nxt = self.request.POST.get("next", "")

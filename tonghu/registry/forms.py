@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from tonghu.accounts.roles import Role
 from tonghu.core.models import Region
 
+from tonghu.core.forms import add_service_errors
+
 from . import masking, services
 from .models import (
     Assistance,
@@ -42,11 +44,6 @@ class BootstrapMixin:
                 w.attrs.setdefault("rows", 2)
             else:
                 w.attrs.setdefault("class", "form-control")
-
-    def add_service_errors(self, errors: dict) -> None:
-        for name, messages in errors.items():
-            for m in messages:
-                self.add_error(name if name in self.fields else None, m)
 
 
 def _date_widgets(model, names):
@@ -126,7 +123,7 @@ class ChildForm(BootstrapMixin, forms.ModelForm):
             merged.update(check)
             check = merged
         errors = services.validate_child_fields(check)
-        self.add_service_errors({k: v for k, v in errors.items() if k in self.fields or k == "__all__"})
+        add_service_errors(self, {k: v for k, v in errors.items() if k in self.fields or k == "__all__"})
         if "id_number" in data and "id_number" not in errors:
             data["id_number"] = check.get("id_number")
         return data
@@ -198,7 +195,7 @@ class GuardianForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             check = services.snapshot(self.instance, services.GUARDIAN_FIELDS) | check | {"_pk": self.instance.pk}
         errors = services.validate_guardian_fields(check, child=self.child)
-        self.add_service_errors(errors)
+        add_service_errors(self, errors)
         return data
 
     def _post_clean(self):

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
+from tonghu.core.forms import add_service_errors
 from tonghu.core.scoping import prefix_range
 from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedListView
 
@@ -150,7 +151,7 @@ class ChildCreateView(ChildFormMixin, FormView):
                 form.add_error("id_number", _("该身份证号码已有档案，见上方提示。"))
             return self.render_to_response(self.get_context_data(form=form, duplicates=exc.report))
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已建档：%(name)s") % {"name": child.name})
         return redirect("child_detail", pk=child.pk)
@@ -190,7 +191,7 @@ class ChildEditView(ChildFormMixin, FormView):
             form.add_error("id_number" if "id_number" in form.fields else None, exc.report.message)
             return self.form_invalid(form)
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存。"))
         return redirect("child_detail", pk=child.pk)
@@ -226,7 +227,7 @@ class ChildSubFormView(CapabilityMixin, FormView):
         except services.EditConflictError as exc:
             form.add_error(None, exc.messages[0])
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+            add_service_errors(form, exc)
         return None
 
 
@@ -528,7 +529,7 @@ class HouseholdEditView(CapabilityMixin, FormView):
         try:
             services.household_update(actor=self.request.user, household=self.household, data=data, expected_version=form.cleaned_data.get("version"))
         except ValidationError as exc:
-            form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存家庭信息。"))
         return redirect("household_detail", pk=self.household.pk)

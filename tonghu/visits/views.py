@@ -16,6 +16,7 @@ from django.views.generic import FormView
 
 from tonghu.audit.services import audit_log
 from tonghu.core.models import Region
+from tonghu.core.forms import add_service_errors
 from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedDetailView, ScopedListView
 from tonghu.registry.models import Child
 
@@ -130,8 +131,7 @@ class VisitCreateView(CapabilityMixin, FormView):
                 harm_found=bool(d.get("harm_found")), harm_situation=d.get("harm_situation") or "",
                 harm_description=d.get("harm_description") or "", immediate_danger=bool(d.get("immediate_danger")))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已记录%(kind)s：%(child)s") % {"kind": visit.get_kind_display(), "child": self.child.name})
         if visit.harm_found and visit.report_status == "pending":
@@ -252,8 +252,7 @@ class ProblemDetailView(ScopedDetailView):
             except PermissionDenied:
                 raise Http404
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("问题状态已更新。"))
                 return redirect("problem_detail", pk=self.object.pk)
@@ -337,8 +336,7 @@ class CampaignCreateView(CapabilityMixin, FormView):
                 raise ValidationError({"scope": _("范围：请选择本县或本县的一个乡镇（街道）。")})
             campaign = services.campaign_start(actor=self.request.user, scope=scope, name=d["name"], deadline=d["deadline"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("摸底排查已发起，已通知各村儿童主任。"))
         return redirect("census_detail", pk=campaign.pk)

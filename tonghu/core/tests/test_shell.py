@@ -122,3 +122,25 @@ def test_permissions_doc_matches_the_declarations():
 
     text = DOC.read_text(encoding="utf-8")
     assert text.split(BEGIN, 1)[1].split(END, 1)[0].strip() == render().strip(), "run: tonghu permissions-table --write"
+
+
+def test_service_errors_land_on_the_field_or_the_whole_form():
+    """A service's ValidationError is shown beside the field it names; a field the form lacks, `__all__`, or an
+    error without a field goes to the form as a whole (never a crash)."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from tonghu.core.forms import add_service_errors
+
+    class F(forms.Form):
+        name = forms.CharField(required=False)
+
+    form = F({"name": "x"})
+    assert form.is_valid()
+    add_service_errors(form, ValidationError({"name": "姓名不能为空。", "village": "村不存在。", "__all__": "整体错误。"}))
+    assert form.errors["name"] == ["姓名不能为空。"]
+    assert form.non_field_errors() == ["村不存在。", "整体错误。"]
+    form = F({"name": "x"})
+    form.is_valid()
+    add_service_errors(form, ValidationError("没有字段的错误。"))
+    assert form.non_field_errors() == ["没有字段的错误。"]
