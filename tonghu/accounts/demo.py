@@ -1,6 +1,5 @@
 """Demo regions and one demo account per role (password printed by ``tonghu demo``)."""
 
-from django.utils.translation import gettext as _
 
 from tonghu.core.demo_loader import DEMO_PASSWORD, demo_step
 from tonghu.core.models import Region

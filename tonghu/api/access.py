@@ -1,6 +1,5 @@
 """API endpoints (DRF router names) and their access rules; the same capabilities as the pages."""
 
-from tonghu.core.access import _region
 from tonghu.core.capabilities import endpoint
 
 endpoint("api-root", None)

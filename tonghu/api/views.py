@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from tonghu.audit.models import AuditEntry
 from tonghu.core.models import Job, Region
 
-from .base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from .base import ScopedReadOnlyViewSet
 from .serializers import AuditEntrySerializer, JobSerializer, MeSerializer, RegionSerializer
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.generic import FormView
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 from tonghu.core.forms import add_service_errors
-from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedListView
+from tonghu.core.views import CapabilityMixin, CapabilityView
 
 from . import forms as f
 from . import services

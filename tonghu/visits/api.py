@@ -18,7 +18,7 @@ from tonghu.audit.services import audit_log
 from tonghu.registry.models import Child
 
 from . import services
-from .models import ProblemCategory, Schedule, Severity, TaskKind, Visit
+from .models import ProblemCategory, Schedule, Severity, Visit
 
 
 class TaskSerializer(serializers.ModelSerializer):

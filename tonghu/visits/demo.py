@@ -25,7 +25,7 @@ def visit_history(ctx):
     from tonghu.core.scoping import prefix_range
     from tonghu.registry.models import Child, ChildStatus
 
-    from .models import Problem, ProblemLevel, ProblemStatus, Visit
+    from .models import Problem, ProblemStatus, Visit
     from .services import campaign_start, census_confirm, figures_backfill, figures_store, schedule_refresh
 
     county = demo_county_code()

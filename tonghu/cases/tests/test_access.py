@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import IN_SCOPE_VILLAGE, OUT_OF_SCOPE_VILLAGE
+from conftest import IN_SCOPE_VILLAGE
 from tonghu.audit.models import AuditEntry
 from tonghu.cases.services import case_add_member
 

@@ -15,7 +15,7 @@ import itertools
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import IN_SCOPE_VILLAGE, OUT_OF_SCOPE_VILLAGE, ROLE_HOME
+from conftest import IN_SCOPE_VILLAGE, OUT_OF_SCOPE_VILLAGE
 from tonghu.accounts.roles import Role
 from tonghu.core.capabilities import PUBLIC_URL_NAMES, endpoints, has_capability
 

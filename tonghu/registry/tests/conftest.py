@@ -19,7 +19,6 @@ def id_for(birth: dt.date, sex: str, region6: str = "451027") -> str:
 
 @pytest.fixture
 def make_child(world):
-    from tonghu.registry.models import Child
     from tonghu.registry.services import child_create
 
     def make(name="张伟", *, village=IN_SCOPE_VILLAGE, actor="test", confirm=True, **fields):

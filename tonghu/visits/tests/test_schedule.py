@@ -6,7 +6,7 @@ from functools import partial
 import pytest
 
 from tonghu.policy import facts as F
-from tonghu.visits.models import Schedule, TaskState, Visit
+from tonghu.visits.models import Schedule, TaskState
 from tonghu.visits.services import schedule_refresh
 
 from .conftest import TODAY, VILLAGE, left_behind

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tonghu.accounts.roles import Role
 from tonghu.core.models import Region
 from tonghu.visits import selectors, services
-from tonghu.visits.models import CampaignVillage, MonthlyFigure, Notification, Schedule, Visit
+from tonghu.visits.models import CampaignVillage, MonthlyFigure, Notification, Schedule
 
 pytestmark = pytest.mark.django_db
 D = dt.date
