@@ -192,7 +192,7 @@ class Household(models.Model):
 
     region_field = "village__code"
 
-    village = models.ForeignKey("core.Region", verbose_name=_("所在村（社区）"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("core.Region", verbose_name=_("所在村（社区）"), on_delete=models.PROTECT, related_name="+", db_index=False)
     head_name = models.CharField(_("户主姓名"), max_length=50, blank=True)
     address = models.CharField(_("家庭地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -246,7 +246,7 @@ class Child(models.Model):
     hukou_region_code = models.CharField(_("户籍所在地区划代码"), max_length=12, blank=True, help_text=_("6、9 或 12 位统计用区划代码"))
     hukou_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
     # where the child lives
-    village = models.ForeignKey("core.Region", verbose_name=_("所在村（社区）"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("core.Region", verbose_name=_("所在村（社区）"), on_delete=models.PROTECT, related_name="+", db_index=False)
     address = models.CharField(_("现住址"), max_length=200, blank=True)
     household = models.ForeignKey(Household, verbose_name=_("家庭"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     # schooling
@@ -296,9 +296,11 @@ class Child(models.Model):
     status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("建档人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # no index on who created or last changed a file (or a care or assistance row, or a status row): nothing looks
+    # files up by it, and every index costs each ledger import row (docs/benchmarks.md, "Registry")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("建档人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     objects = ScopedManager()
 
@@ -491,7 +493,7 @@ class CareArrangement(ChildOwned):
     """Entrusted care (委托照护, R-F1): who looks after the child while the parents cannot. History is kept: the
     current arrangement has no ``end``; choosing a new caregiver ends the previous one."""
 
-    child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="care_arrangements")
+    child = models.ForeignKey(Child, verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="care_arrangements", db_index=False)  # registry_care_current
     caregiver_kind = models.CharField(_("委托监护人情况"), max_length=20, choices=CaregiverKind.choices)
     caregiver_name = models.CharField(_("受委托人姓名"), max_length=50, blank=True)
     relation = models.CharField(_("与儿童关系"), max_length=30, blank=True)
@@ -508,7 +510,7 @@ class CareArrangement(ChildOwned):
     end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("委托照护")
@@ -568,7 +570,7 @@ class Assistance(ChildOwned):
     granted_by = models.CharField(_("审批单位"), max_length=100, blank=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("救助记录")
@@ -637,7 +639,7 @@ class StatusChange(ChildOwned):
     handover_note = models.TextField(_("交接说明"), blank=True)
     received_by = models.CharField(_("接收人"), max_length=50, blank=True)
     at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("档案状态记录")
