@@ -48,6 +48,7 @@ def parse_args():
     parser.add_argument("--json", default=None, help="write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--list-only", action="store_true", help="skip the import; time the list page on the children already there")
+    parser.add_argument("--profile", default=None, help="profile the importing process with cProfile and write the stats to this file")
     return parser.parse_args()
 
 
@@ -144,6 +145,22 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def server_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far (same machine: /proc), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_import(path: Path, user, region) -> dict:
     from tonghu.registry.ledger.importer import ledger_import
 
@@ -154,17 +171,24 @@ def run_import(path: Path, user, region) -> dict:
             marks["write"] = time.perf_counter()
 
     rss_before = peak_rss_mb()
+    server0 = server_cpu()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     c0 = time.process_time()
     t0 = time.perf_counter()
     report = ledger_import(actor=user, region=region, path=path, progress=progress, file_name=path.name)
     t1 = time.perf_counter()
     cpu = time.process_time() - c0
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = server_cpu() - server0 if server0 is not None else None
+    workers_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
     assert report.written and not report.errors, report.errors[:5]
     validate_s = marks.get("write", t1) - t0
     return {
         "rows": report.rows, "created": report.created, "seconds": round(t1 - t0, 2), "rows_per_s": round(report.rows / (t1 - t0)),
         "validate_seconds": round(validate_s, 2), "validate_rows_per_s": round(report.rows / validate_s),
         "write_seconds": round(t1 - t0 - validate_s, 2), "cpu_seconds": round(cpu, 2), "rows_per_cpu_s": round(report.rows / cpu),
+        "validator_cpu_seconds": round(workers_cpu, 2), "validator_sys_seconds": round(children1.ru_stime - children0.ru_stime, 2),
+        "db_server_cpu_seconds": round(server, 2) if server is not None else None,
         "load_avg_1min": round(os.getloadavg()[0], 1), "peak_rss_mb": round(peak_rss_mb(), 1), "rss_before_mb": round(rss_before, 1),
     }
 
@@ -225,7 +249,14 @@ def main():
         write_ledger(ledger, args.rows, region)
         print(f"ledger written: {ledger} ({ledger.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.0f} s)", flush=True)
     figures = {"db": connection.vendor, "rows": args.rows, "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}", "file_mb": round(ledger.stat().st_size / 1e6, 1)}
-    figures["import"] = run_import(ledger, user, region)
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        figures["import"] = profiler.runcall(run_import, ledger, user, region)
+        profiler.dump_stats(args.profile)
+    else:
+        figures["import"] = run_import(ledger, user, region)
     print(json.dumps(figures["import"], ensure_ascii=False), flush=True)
     if args.db == "postgres":
         with connection.cursor() as cur:

@@ -164,7 +164,7 @@ COLUMNS: list[Column] = [
     _c("mother_phone", "母亲电话", G_GUARDIAN, kind="phone", width=14, aliases=("母亲联系电话", "母亲手机", "母亲电话号码")),
     _c("guardian_health", "监护人健康状况", G_FAMILY, kind="guardian_health", width=14, aliases=("监护人健康情况", "监护人身体状况")),
     _c("guardian_occupation", "职业", G_FAMILY, width=10, aliases=("监护人职业",)),
-    _c("income_per_head", "家庭收入人均（元/年）", G_FAMILY, kind="money", width=12, aliases=("家庭人均收入", "家庭人均收入(元/年)", "家庭收入人均", "人均收入", "家庭年人均收入")),
+    _c("income_per_head", "家庭收入人均（元/年）", G_FAMILY, kind="money", width=12, aliases=("家庭人均收入", "家庭人均收入(元/年)", "家庭收入人均", "人均收入", "家庭年人均收入", "家庭人均年收入")),
     _c("family_dibao", "低保（元/月）", G_SUBSIDY, kind="money", width=9, aliases=("低保", "家庭低保", "家庭低保(元/月)")),
     _c("family_tekun", "特困（元/月）", G_SUBSIDY, kind="money", width=9, aliases=("特困", "家庭特困", "家庭特困(元/月)")),
     _c("family_disability", "残疾（元/月）", G_SUBSIDY, kind="money", width=9, aliases=("残疾", "家庭残疾", "家庭残疾(元/月)")),

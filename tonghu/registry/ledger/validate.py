@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from operator import mul
 
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,7 @@ def _fast_id(number: str, today: dt.date) -> tuple[dt.date, str] | None:
     """(birth date, sex) when ``number`` is a valid 18-character number; ``None`` → take the slow path for messages."""
     if len(number) != 18 or not number[:17].isdigit():
         return None
-    if _CHECK[sum(int(d) * w for d, w in zip(number, _WEIGHTS)) % 11] != number[17]:
+    if _CHECK[sum(map(mul, map(int, number[:17]), _WEIGHTS)) % 11] != number[17]:
         return None
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -181,7 +182,9 @@ class RowValidator:
         self.index = {col.key: i for i, col in self.columns}
         # Cells of these kinds repeat a lot (villages, dates, choices, amounts): each distinct value of a column is
         # parsed once per import; the cache holds the result or the error message (messages do not name the row).
-        self.plan = [(i, col, EMPTY_VALUE.get(col.kind), {} if col.kind in CACHED_KINDS else None) for i, col in self.columns]
+        # plan: (cell index, key, column, parsed empty value, hidden from this importer, splits a phone off, cache)
+        self.plan = [(i, col.key, col, EMPTY_VALUE.get(col.kind), col.sensitive and not can_sensitive, col.key in NAME_PHONE,
+                      {} if col.kind in CACHED_KINDS else None) for i, col in self.columns]
         self.converters = converters(self.columns)
         self._village_cache: dict[tuple, tuple] = {}
         headers = headers or {}
@@ -202,44 +205,48 @@ class RowValidator:
 
         n = len(cells)
         phones: dict[str, str] = {}
-        can_sensitive = self.can_sensitive
-        for i, col, empty, cache in self.plan:
+        for i, key, col, empty, hidden, name_phone, cache in self.plan:
             value = cells[i] if i < n else None
             if value is None or (value.__class__ is str and not value.strip()):
-                raw[col.key] = None
-                if can_sensitive or not col.sensitive:
-                    record[col.key] = empty  # what the parser gives for an empty cell
+                raw[key] = None
+                if not hidden:
+                    record[key] = empty  # what the parser gives for an empty cell
                 continue
-            raw[col.key] = value
-            if col.sensitive and (not self.can_sensitive or (isinstance(value, str) and value.strip() == RESTRICTED)):
-                continue  # not the importer's to see, or a masked export ("受限信息"): keep what is stored
-            if col.key in NAME_PHONE and isinstance(value, str):
+            raw[key] = value
+            if hidden:
+                continue  # not the importer's to see: keep what is stored
+            if col.sensitive and value.__class__ is str and value.strip() == RESTRICTED:
+                continue  # a masked export ("受限信息"): keep what is stored
+            if name_phone and value.__class__ is str:
                 # "李明 13800000000" in a name column (the template's 姓名及电话): the phone goes to its column.
                 name, phone = P.split_name_phone(value)
                 if phone:
                     value = name
-                    phones[NAME_PHONE[col.key]] = phone
+                    phones[NAME_PHONE[key]] = phone
             if cache is not None:
-                key = (value.__class__, value)
-                hit = cache.get(key)
+                # keyed by class too: 1 == 1.0 == True, but the cells "1" and 1.0 may parse differently
+                by_class = cache.get(value.__class__)
+                if by_class is None:
+                    by_class = cache[value.__class__] = {}
+                hit = by_class.get(value)
                 if hit is None:
                     try:
                         hit = (True, self._cell(col, value))
                     except P.CellError as exc:
                         hit = (False, str(exc))
-                    if len(cache) < CACHE_LIMIT:
-                        cache[key] = hit
+                    if len(by_class) < CACHE_LIMIT:
+                        by_class[value] = hit
                 if hit[0]:
-                    record[col.key] = hit[1]
+                    record[key] = hit[1]
                 else:
-                    err(col.key, hit[1])
-                    record[col.key] = None
+                    err(key, hit[1])
+                    record[key] = None
                 continue
             try:
-                record[col.key] = self._cell(col, value)
+                record[key] = self._cell(col, value)
             except P.CellError as exc:
-                err(col.key, str(exc))
-                record[col.key] = None
+                err(key, str(exc))
+                record[key] = None
         for key, phone in phones.items():
             if not record.get(key) and raw.get(key) is None:
                 record[key] = P.parse_phone(phone)
@@ -374,7 +381,7 @@ class RowValidator:
 
 # kinds whose parsed value depends on the cell alone and repeats across rows (see RowValidator.plan); values are
 # shared between rows, so nothing downstream may mutate them (canonical() builds new values from them)
-CACHED_KINDS = frozenset({"text", "choice", "month", "date", "money", "money_or_tick", "ethnicity", "category", "health", "guardian_health", "village"})
+CACHED_KINDS = frozenset({"text", "name", "phone", "choice", "month", "date", "money", "money_or_tick", "ethnicity", "category", "health", "guardian_health", "village"})
 CACHE_LIMIT = 50_000  # distinct values per column
 EMPTY_VALUE = {"text": "", "name": "", "phone": ""}  # parsed value of an empty cell, by kind (others: None)
 

@@ -114,3 +114,54 @@ def test_parallel_path_falls_back_to_one_process_without_a_pool(world, users, tm
     single = _run(monkeypatch, users, world, path, parallel=False)
     monkeypatch.setattr("multiprocessing.context.ForkContext.Pool", no_pool)
     assert _run(monkeypatch, users, world, path, parallel=True) == single
+
+
+@pytest.mark.django_db
+def test_parallel_import_that_updates_files_gives_the_single_process_result(world, users, tmp_path, monkeypatch):
+    """Rows that match an existing file come back from the forked validators slim and are validated again by the
+    importing process for the comparison: the updates, the unchanged rows and the "ID number already has a file"
+    errors must be exactly those of the single-process path."""
+    from openpyxl import load_workbook
+
+    original = _ledger(tmp_path / "台账.xlsx", messy=False)
+    _run(monkeypatch, users, world, original, parallel=False)
+    file_of = dict(Child.objects.values_list("id_number", "pk"))
+    wb = load_workbook(original)
+    ws = wb["台账"]
+    ws.cell(row=2, column=11, value="档案编号")
+    for r in range(3, ws.max_row + 1):
+        number, name = ws.cell(row=r, column=5).value, ws.cell(row=r, column=2).value
+        if not number or not name or str(name).startswith("说明"):
+            continue
+        n = int(ws.cell(row=r, column=1).value)
+        if n % 3 == 0:
+            ws.cell(row=r, column=11, value=file_of[number])
+            ws.cell(row=r, column=7, value="一般或较弱")  # a change, with the file number: an update
+        elif n % 3 == 1:
+            ws.cell(row=r, column=7, value="一般或较弱")  # a change by ID number alone: refused, names the file
+        # else: unchanged
+    changed = tmp_path / "台账-改.xlsx"
+    wb.save(changed)
+
+    single = _run(monkeypatch, users, world, changed, parallel=False, valid_only=True)
+    _clear()
+    _run(monkeypatch, users, world, original, parallel=False)
+    # the files have new ids now: point the file numbers at them
+    file_of = dict(Child.objects.values_list("id_number", "pk"))
+    wb = load_workbook(changed)
+    ws = wb["台账"]
+    for r in range(3, ws.max_row + 1):
+        if ws.cell(row=r, column=11).value and r > 2:
+            ws.cell(row=r, column=11, value=file_of[ws.cell(row=r, column=5).value])
+    wb.save(changed)
+    parallel = _run(monkeypatch, users, world, changed, parallel=True, valid_only=True)
+
+    def without_ids(result):
+        (errors, summary), snapshot = result
+        return [(row, column, value, message.split("档案编号")[0]) for row, column, value, message in errors], summary, snapshot
+
+    assert without_ids(parallel) == without_ids(single)
+    (errors, summary), (children, _related) = parallel
+    assert summary["updated"] == 20 and summary["unchanged"] == 20 and summary["rejected_rows"] == 20
+    assert all("身份证号码已有档案" in e[3] for e in errors)
+    assert sum(1 for c in children if c[6] == "weak") == 20
