@@ -7,13 +7,25 @@
 * ``POST /api/v1/children/`` — create (duplicate guard: 400 with the reason; ``confirm_similar: true`` to proceed
   past a same-name/same-birth-date warning). ``PATCH/PUT /api/v1/children/{id}/`` — update; send the ``version``
   you read: 409 with the other person's changes if someone saved in between. Errors are in Chinese, by field.
+* The family, the caregiver and the assistance of a file, through the same services as the page's forms (same
+  rules, audit, re-classification):
+  ``POST /api/v1/children/{id}/guardians/`` adds a father, mother or other guardian; ``PATCH
+  /api/v1/children/{id}/guardians/{gid}/`` changes one (send its ``version``; 409 on a conflicting edit);
+  ``POST …/care/`` records a new caregiver (the current arrangement ends that day; history kept), ``PATCH
+  …/care/{cid}/`` changes one; ``POST …/assistance/`` records a scheme received, ``PATCH …/assistance/{aid}/``
+  changes it. Roles without ``registry.view_sensitive`` can neither write nor reach sensitive values (a parent's
+  criminal record, the HIV allowance): such a field is refused, such a row answers 404.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from drf_spectacular.utils import extend_schema
 
 from tonghu.api.base import ScopedViewSetMixin
 from tonghu.core.models import Region
@@ -167,6 +179,58 @@ class ChildWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class _SubWriteSerializer(serializers.ModelSerializer):
+    """Input for a row of a file (guardian, care, assistance): field types here, rules in the services."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        sensitive = masking.can_view_sensitive(user)
+        for name in list(self.fields):
+            if not sensitive and masking.is_sensitive_field(self.Meta.model, name):
+                self.fields.pop(name)  # unknown fields are ignored by DRF: refused explicitly in validate()
+        for f in self.fields.values():
+            if "invalid_choice" in f.error_messages:
+                f.error_messages["invalid_choice"] = "取值“{input}”无效"
+            if "invalid" in f.error_messages and "format" in str(f.error_messages["invalid"]):
+                f.error_messages["invalid"] = "格式错误（日期为 YYYY-MM-DD）"
+            if "max_length" in f.error_messages:
+                f.error_messages["max_length"] = "不能超过 {max_length} 个字符"
+
+    def validate(self, attrs):
+        hidden = sorted(k for k in getattr(self, "initial_data", {}) if masking.is_sensitive_field(self.Meta.model, k) and k not in self.fields)
+        if hidden:
+            raise serializers.ValidationError({k: ["您的角色无权填写受限信息"] for k in hidden})
+        return attrs
+
+
+class GuardianWriteSerializer(_SubWriteSerializer):
+    version = serializers.IntegerField(required=False, write_only=True)
+
+    class Meta:
+        model = Guardian
+        fields = [*services.GUARDIAN_FIELDS, "version"]
+        extra_kwargs = {"id_number": {"validators": []}}
+
+
+class CareWriteSerializer(_SubWriteSerializer):
+    class Meta:
+        model = CareArrangement
+        fields = [*services.CARE_FIELDS, "end", "end_reason"]
+
+
+class AssistanceWriteSerializer(_SubWriteSerializer):
+    class Meta:
+        model = Assistance
+        fields = services.ASSISTANCE_FIELDS
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("scheme") in masking.SENSITIVE_SCHEMES and not masking.can_view_sensitive(_user(self)):
+            raise serializers.ValidationError({"scheme": ["您的角色无权登记该救助项目（受限信息）"]})
+        return attrs
+
+
 def _drf_errors(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
@@ -183,6 +247,12 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     filterset_class = ChildFilterSet
 
     def get_serializer_class(self):
+        if self.action in ("guardians", "guardian"):
+            return GuardianWriteSerializer
+        if self.action in ("care", "care_row"):
+            return CareWriteSerializer
+        if self.action in ("assistance", "assistance_row"):
+            return AssistanceWriteSerializer
         if self.action == "list":
             return ChildListSerializer
         if self.action in ("create", "update", "partial_update"):
@@ -196,7 +266,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return qs
 
     def get_object(self):
-        if self.action in ("update", "partial_update"):
+        if self.action in ("update", "partial_update", "guardians", "guardian", "care", "care_row", "assistance", "assistance_row"):
             from .selectors import child_for_edit
 
             return child_for_edit(user=self.request.user, pk=self.kwargs["pk"])
@@ -241,6 +311,79 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         except DjangoValidationError as exc:
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return self._detail(child)
+
+
+    # --- the rows of a file ------------------------------------------------------------------------------------
+    def _write(self, serializer_class, func, read_serializer, *, instance=None, created: bool):
+        serializer = serializer_class(instance, data=self.request.data, partial=instance is not None, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            row = func(dict(serializer.validated_data))
+        except services.EditConflictError as exc:
+            return Response({"non_field_errors": exc.messages, "current_version": exc.obj.version,
+                             "changes": [{**c, "at": c["at"].isoformat() if c.get("at") else None} for c in exc.changes]},
+                            status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as exc:
+            return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return Response(read_serializer(row, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=GuardianWriteSerializer, responses={201: GuardianSerializer})
+    @action(detail=True, methods=["post"], url_path="guardians", url_name="guardians")
+    def guardians(self, request, pk=None):
+        """Add a father, mother or other guardian (the facts the rules need, each with its date and evidence)."""
+        child = self.get_object()
+        return self._write(GuardianWriteSerializer, lambda data: services.guardian_save(actor=request.user, child=child, data=data),
+                           GuardianSerializer, created=True)
+
+    @extend_schema(request=GuardianWriteSerializer, responses={200: GuardianSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"guardians/(?P<gpk>[0-9]+)", url_name="guardian")
+    def guardian(self, request, pk=None, gpk=None):
+        """Change a guardian; send the ``version`` you read (409 with the other person's changes otherwise)."""
+        child = self.get_object()
+        guardian = get_object_or_404(Guardian, pk=gpk, child=child)
+        if "version" not in request.data:
+            return Response({"version": ["请提供您读取监护人信息时的 version（版本号），以免覆盖他人的修改"]}, status=status.HTTP_400_BAD_REQUEST)
+
+        def save(data):
+            version = data.pop("version", None)
+            return services.guardian_save(actor=request.user, child=child, guardian=guardian, data=data, expected_version=version)
+
+        return self._write(GuardianWriteSerializer, save, GuardianSerializer, instance=guardian, created=False)
+
+    @extend_schema(request=CareWriteSerializer, responses={201: CareSerializer})
+    @action(detail=True, methods=["post"], url_path="care", url_name="care")
+    def care(self, request, pk=None):
+        """Record a new caregiver (R-F1): the current arrangement ends the day the new one starts."""
+        child = self.get_object()
+        return self._write(CareWriteSerializer, lambda data: services.care_start(actor=request.user, child=child, data=data),
+                           CareSerializer, created=True)
+
+    @extend_schema(request=CareWriteSerializer, responses={200: CareSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"care/(?P<cpk>[0-9]+)", url_name="care-row")
+    def care_row(self, request, pk=None, cpk=None):
+        child = self.get_object()
+        care = get_object_or_404(CareArrangement, pk=cpk, child=child)
+        return self._write(CareWriteSerializer, lambda data: services.care_update(actor=request.user, care=care, data=data),
+                           CareSerializer, instance=care, created=False)
+
+    @extend_schema(request=AssistanceWriteSerializer, responses={201: AssistanceSerializer})
+    @action(detail=True, methods=["post"], url_path="assistance", url_name="assistance")
+    def assistance(self, request, pk=None):
+        """Record an assistance scheme the child receives (amount per month, period)."""
+        child = self.get_object()
+        return self._write(AssistanceWriteSerializer, lambda data: services.assistance_add(actor=request.user, child=child, data=data),
+                           AssistanceSerializer, created=True)
+
+    @extend_schema(request=AssistanceWriteSerializer, responses={200: AssistanceSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"assistance/(?P<apk>[0-9]+)", url_name="assistance-row")
+    def assistance_row(self, request, pk=None, apk=None):
+        child = self.get_object()
+        row = get_object_or_404(Assistance, pk=apk, child=child)
+        if masking.is_sensitive_row(row) and not masking.can_view_sensitive(request.user):
+            raise NotFound
+        return self._write(AssistanceWriteSerializer, lambda data: services.assistance_update(actor=request.user, assistance=row, data=data),
+                           AssistanceSerializer, instance=row, created=False)
 
 
 def _duplicate_body(report) -> dict:

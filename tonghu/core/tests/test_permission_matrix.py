@@ -59,6 +59,8 @@ class Ctx:
 def _request(client, method, url, data=None):
     if method == "GET":
         return client.get(url)
+    if method == "PATCH":
+        return client.patch(url, data or {}, content_type="application/json")
     return client.post(url, data or {})
 
 
