@@ -354,6 +354,21 @@ class JoinHouseholdForm(BootstrapMixin, forms.Form):
         return sibling
 
 
+class LeaveHouseholdForm(BootstrapMixin, forms.Form):
+    """分户: the new household's head and contact (the child's address by default)."""
+
+    head_name = forms.CharField(label=_("新家庭户主（或主要照护人）姓名"), max_length=50, required=False)
+    address = forms.CharField(label=_("家庭住址"), max_length=200, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    note = forms.CharField(label=_("分户原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("如：同父异母的兄弟姐妹原登记为一户；儿童已随其他亲属生活。原家庭和其他儿童不受影响。"))
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["address"].initial = child.address
+        self._style()
+
+
 class WithdrawForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=200, help_text=_("如：上传错了文件。文件仍保留备查，但不再显示。"))
 

@@ -747,6 +747,31 @@ def child_join_household(*, actor, child: Child, household: Household) -> Child:
     return child
 
 
+@transaction.atomic
+def child_leave_household(*, actor, child: Child, data: dict | None = None) -> Household:
+    """Split a household (分户): the child leaves the household it shares with siblings for a new one of its own
+    (e.g. half-siblings recorded as one family, or a child now living with another relative). The old household
+    keeps its other children and its history; nothing is deleted. Returns the new household."""
+    data = _strip({k: v for k, v in (data or {}).items() if k in ("head_name", "address", "phone", "note")})
+    child = Child.objects.select_for_update().select_related("village").get(pk=child.pk)
+    old = child.household_id
+    if old is None or not Child.objects.filter(household_id=old).exclude(pk=child.pk).exists():
+        raise ValidationError({"__all__": ["该儿童的家庭中没有其他儿童，已是单独一户，无需分户"]})
+    errors: dict[str, list[str]] = {}
+    if len(data.get("head_name") or "") > 50:
+        errors["head_name"] = ["户主姓名不能超过 50 个字"]
+    _raise(errors)
+    household = Household.objects.create(village=child.village, head_name=data.get("head_name") or "", address=data.get("address") or child.address,
+                                         phone=data.get("phone") or "", note=data.get("note") or "")
+    Child.objects.filter(pk=child.pk).update(household=household, version=models.F("version") + 1)
+    child.household = household
+    child.version += 1
+    _log(actor=actor, child=child, action="update", summary="分户：单独立户", before={"household": old}, after={"household": household.pk})
+    audit_log(actor=actor, action="create", obj=household, summary=f"分户新建家庭档案（儿童：{child.name}）")
+    _facts_changed(child, actor)
+    return household
+
+
 # ---------------------------------------------------------------------------------------------- guardians
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("children/<int:pk>/status/", views.ChildStatusView.as_view(), name="child_status"),
     path("children/<int:pk>/transfer/", views.ChildTransferView.as_view(), name="child_transfer"),
     path("children/<int:pk>/household/", views.JoinHouseholdView.as_view(), name="child_join_household"),
+    path("children/<int:pk>/household/split/", views.LeaveHouseholdView.as_view(), name="child_leave_household"),
     path("children/<int:pk>/guardians/new/", views.GuardianCreateView.as_view(), name="guardian_create"),
     path("children/<int:pk>/guardians/<int:gpk>/edit/", views.GuardianEditView.as_view(), name="guardian_edit"),
     path("children/<int:pk>/guardians/<int:gpk>/restrictions/new/", views.RestrictionCreateView.as_view(), name="restriction_create"),

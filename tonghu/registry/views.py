@@ -446,6 +446,21 @@ class JoinHouseholdView(ChildSubFormView):
         return self.done(_("已与%(name)s合为一户。") % {"name": sibling.name}) if c else self.form_invalid(form)
 
 
+class LeaveHouseholdView(ChildSubFormView):
+    """分户: the child leaves the household it shares with siblings for a new one of its own."""
+
+    form_class = forms.LeaveHouseholdForm
+    title = gettext_lazy("分户（单独立户）")
+    anchor = "family"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"child": self.child}
+
+    def form_valid(self, form):
+        h = self.run(form, lambda: services.child_leave_household(actor=self.request.user, child=self.child, data=form.cleaned_data))
+        return self.done(_("已分户：%(name)s 单独立为一户。") % {"name": self.child.name}) if h else self.form_invalid(form)
+
+
 class ChildStatusView(ChildSubFormView):
     form_class = forms.StatusForm
     title = gettext_lazy("变更档案状态")

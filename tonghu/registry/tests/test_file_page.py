@@ -142,6 +142,34 @@ def test_join_siblings_into_one_household_R_B4(login, director, make_child):
 
 
 @pytest.mark.django_db
+def test_split_a_household_R_B4(login, director, make_child):
+    """分户: one child leaves a shared household for its own; the sibling, the old household and the history stay."""
+    elder = make_child("梁大宝", birth_date=dt.date(2012, 1, 1))
+    younger = make_child("梁小宝", birth_date=dt.date(2016, 1, 1), household=None)
+    services.child_join_household(actor="test", child=younger, household=elder.household)
+    younger.refresh_from_db()
+    shared, version = younger.household_id, younger.version
+    client = login(director)
+    page = client.get(f"/children/{younger.pk}/").content.decode()
+    assert f"/children/{younger.pk}/household/split/" in page
+    form = client.get(f"/children/{younger.pk}/household/split/").content.decode()
+    assert "新家庭户主" in form
+    response = client.post(f"/children/{younger.pk}/household/split/", {"head_name": "梁外婆", "address": "青山村5组", "note": "随外婆生活"})
+    assert response.status_code == 302
+    younger.refresh_from_db()
+    elder.refresh_from_db()
+    assert younger.household_id != shared and elder.household_id == shared and younger.version == version + 1
+    assert (younger.household.head_name, younger.household.address, younger.household.village_id) == ("梁外婆", "青山村5组", younger.village_id)
+    assert AuditEntry.objects.filter(object_id=str(younger.pk), summary="分户：单独立户").exists()
+    assert f"/children/{younger.pk}/household/split/" not in client.get(f"/children/{younger.pk}/").content.decode()
+    # alone in its household now: nothing to split, said in words, nothing written
+    again = client.post(f"/children/{younger.pk}/household/split/", {"head_name": "梁外婆"})
+    assert again.status_code == 200 and "已是单独一户" in again.content.decode()
+    younger.refresh_from_db()
+    assert younger.version == version + 1
+
+
+@pytest.mark.django_db
 def test_withdrawn_attachment_is_kept_but_hidden(login, officer, make_child, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     child = make_child("梁大宝")
