@@ -4,10 +4,14 @@
 source "$(dirname "$0")/_setup.sh"
 install_tonghu "[test]"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "Installing Debian's Chromium for the browser tests…"
-  sudo_if_needed apt-get update -qq && sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-    || echo "Chromium could not be installed: the browser tests will be skipped."
+# Debian packages the tests drive: Chromium (browser tests) and poppler-utils (pdftotext reads the printed PDFs)
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing from Debian for the tests: ${missing[*]}…"
+  sudo_if_needed apt-get update -qq && sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" \
+    || echo "Could not install ${missing[*]}: the tests that need them will be skipped."
 fi
 if command -v chromium >/dev/null 2>&1; then export TONGHU_REQUIRE_BROWSER=1; fi
 
