@@ -25,7 +25,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 
 from tonghu.api.base import ScopedViewSetMixin
 from tonghu.core.models import Region
@@ -71,6 +71,7 @@ class GuardianSerializer(MaskingMixin, serializers.ModelSerializer):
         model = Guardian
         fields = ["id", *services.GUARDIAN_FIELDS, "restrictions", "version"]
 
+    @extend_schema_field(serializers.JSONField(help_text="受限信息：有权限的角色得到列表（类别、起止日期、场所、证明），其他角色得到“受限信息”或空列表"))
     def get_restrictions(self, obj):
         rows = list(obj.restrictions.all())
         if not masking.can_view_sensitive(_user(self)):
@@ -120,16 +121,20 @@ class ChildDetailSerializer(MaskingMixin, serializers.ModelSerializer):
                   "version", "created_at", "updated_at", "household", "guardians", "caregiver", "care_history", "departures",
                   "assistance", "assistance_restricted"]
 
+    @extend_schema_field(CareSerializer(allow_null=True))
     def get_caregiver(self, obj):
         current = next((c for c in obj.care_arrangements.all() if c.end is None), None)
         return CareSerializer(current, context=self.context).data if current else None
 
+    @extend_schema_field(CareSerializer(many=True))
     def get_care_history(self, obj):
         return CareSerializer([c for c in obj.care_arrangements.all() if c.end is not None], many=True, context=self.context).data
 
+    @extend_schema_field(AssistanceSerializer(many=True))
     def get_assistance(self, obj):
         return AssistanceSerializer(masking.visible_rows(_user(self), obj.assistance.all()), many=True, context=self.context).data
 
+    @extend_schema_field(serializers.IntegerField(help_text="本角色看不到的受限救助记录条数"))
     def get_assistance_restricted(self, obj):
         return masking.restricted_count(_user(self), obj.assistance.all())
 
