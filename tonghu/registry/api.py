@@ -139,6 +139,30 @@ class ChildDetailSerializer(MaskingMixin, serializers.ModelSerializer):
         return masking.restricted_count(_user(self), obj.assistance.all())
 
 
+_MESSAGES = {"invalid_choice": "取值“{input}”无效", "max_length": "不能超过 {max_length} 个字符"}
+
+
+def _chinese_messages(fields) -> None:
+    """Our wording for a wrong choice, date or length wherever the field still has DRF's default (compared with
+    the field class's own default, so it works whatever the active language); messages a serializer sets stay."""
+    for f in fields.values():
+        defaults = {}
+        for klass in reversed(type(f).__mro__):
+            defaults.update({k: str(v) for k, v in getattr(klass, "default_error_messages", {}).items()})
+        for key, message in _MESSAGES.items():
+            if key in f.error_messages and str(f.error_messages[key]) == defaults.get(key):
+                f.error_messages[key] = message
+        if isinstance(f, serializers.DateField) and str(f.error_messages.get("invalid")) == defaults.get("invalid"):
+            f.error_messages["invalid"] = "日期格式错误，应为 YYYY-MM-DD"
+
+
+def _conflict(exc: services.EditConflictError) -> Response:
+    """409: someone saved in between; the current version and what they changed."""
+    return Response({"non_field_errors": exc.messages, "current_version": exc.obj.version,
+                     "changes": [{**c, "at": c["at"].isoformat() if c.get("at") else None} for c in exc.changes]},
+                    status=status.HTTP_409_CONFLICT)
+
+
 class ChildWriteSerializer(serializers.ModelSerializer):
     """Input for create and update. Field rules are the services' (the same as the page's form)."""
 
@@ -169,14 +193,7 @@ class ChildWriteSerializer(serializers.ModelSerializer):
             if not masking.can_view_sensitive(user):
                 for name in ("hiv_infected", "hiv_evidence", "abuse_history"):
                     self.fields.pop(name, None)
-        for f in self.fields.values():
-            f.error_messages.setdefault("invalid_choice", "取值“{input}”无效")
-            if "invalid_choice" in f.error_messages and "not a valid choice" in str(f.error_messages["invalid_choice"]):
-                f.error_messages["invalid_choice"] = "取值“{input}”无效"
-            if "invalid" in f.error_messages and "Date has wrong format" in str(f.error_messages["invalid"]):
-                f.error_messages["invalid"] = "日期格式错误，应为 YYYY-MM-DD"
-            if "max_length" in f.error_messages:
-                f.error_messages["max_length"] = "不能超过 {max_length} 个字符"
+        _chinese_messages(self.fields)
 
     def validate(self, attrs):
         if self.instance is None and "village" not in attrs:
@@ -194,13 +211,7 @@ class _SubWriteSerializer(serializers.ModelSerializer):
         for name in list(self.fields):
             if not sensitive and masking.is_sensitive_field(self.Meta.model, name):
                 self.fields.pop(name)  # unknown fields are ignored by DRF: refused explicitly in validate()
-        for f in self.fields.values():
-            if "invalid_choice" in f.error_messages:
-                f.error_messages["invalid_choice"] = "取值“{input}”无效"
-            if "invalid" in f.error_messages and "format" in str(f.error_messages["invalid"]):
-                f.error_messages["invalid"] = "格式错误（日期为 YYYY-MM-DD）"
-            if "max_length" in f.error_messages:
-                f.error_messages["max_length"] = "不能超过 {max_length} 个字符"
+        _chinese_messages(self.fields)
 
     def validate(self, attrs):
         hidden = sorted(k for k in getattr(self, "initial_data", {}) if masking.is_sensitive_field(self.Meta.model, k) and k not in self.fields)
@@ -308,9 +319,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         try:
             child = services.child_update(actor=request.user, child=child, data=data, expected_version=version)
         except services.EditConflictError as exc:
-            return Response({"non_field_errors": exc.messages, "current_version": exc.obj.version,
-                             "changes": [{**c, "at": c["at"].isoformat() if c.get("at") else None} for c in exc.changes]},
-                            status=status.HTTP_409_CONFLICT)
+            return _conflict(exc)
         except services.DuplicateChildError as exc:
             return Response(_duplicate_body(exc.report), status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as exc:
@@ -325,9 +334,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         try:
             row = func(dict(serializer.validated_data))
         except services.EditConflictError as exc:
-            return Response({"non_field_errors": exc.messages, "current_version": exc.obj.version,
-                             "changes": [{**c, "at": c["at"].isoformat() if c.get("at") else None} for c in exc.changes]},
-                            status=status.HTTP_409_CONFLICT)
+            return _conflict(exc)
         except DjangoValidationError as exc:
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return Response(read_serializer(row, context=self.get_serializer_context()).data,

@@ -144,16 +144,6 @@ def reserve_ids(model, n: int) -> list[int]:
         return list(range(start + 1, start + 1 + n))
 
 
-def insert(model, rows: list[dict], ids: list[int] | None = None) -> None:
-    """Insert ``rows`` (dicts of attname → value; unspecified fields take their defaults)."""
-    if not rows:
-        return
-    t = table(model)
-    t.refresh()
-    params = [t.row(r, ids[i]) for i, r in enumerate(rows)] if ids is not None else [t.row(r) for r in rows]
-    insert_rows(t, params, with_pk=ids is not None)
-
-
 def insert_rows(t: _Table, rows: list[list], *, with_pk: bool) -> None:
     """Insert rows made by ``t.row`` (:meth:`_Table.row`): with their pk (``with_pk``), or numbered by the database."""
     if not rows:
