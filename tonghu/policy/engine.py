@@ -51,8 +51,10 @@ from .results import CalendarItem, Change, Classification, Explanation, Gap, Tri
 from .rules import (
     CATEGORY_RULES,
     DISTANCE_RULES,
+    DISTANCE_UNITS,
     ENTITLEMENT_RULES,
     INCAPACITY_KINDS,
+    NEEDS,
     REQUIREMENTS_ZH,
     RURAL_REQUIREMENTS,
     S_KINDS,
@@ -78,11 +80,15 @@ __all__ = [
     "ProfileError",
 ]
 
-GROUP_LABELS = {
-    "left_behind": ("农村留守儿童", "Rural left-behind child"),
-    "in_difficulty": ("困境儿童", "Child in difficulty"),
-    "single_parent": ("单亲家庭儿童", "Child of a single-parent family"),
-}
+# The groups the engine decides. What each is called comes from the profile (``<group>.label``): 001 says
+# 留守儿童 for the whole of 香格里拉市 where the national text says 农村留守儿童.
+GROUP_LABELS = ("left_behind", "in_difficulty", "single_parent")
+
+
+def group_label(rp: ResolvedProfile, group: str) -> tuple[str, str]:
+    """(zh, en) name of a group under this profile version, e.g. ("留守儿童", "Left-behind child")."""
+    label = rp.value(f"{group}.label")
+    return str(label["zh"]), str(label["en"])
 
 
 # --------------------------------------------------------------------------------------------- loading
@@ -141,12 +147,12 @@ def profile_for_region(region_code: str, directory: Path | str | None = None) ->
 # ------------------------------------------------------------------------------------------ validation
 
 _SECTIONS: dict[str, set[str]] = {
-    "left_behind": {"age_limit", "months_away", "distance_rule", "rural_requirement", "short_returns",
-                    "other_parent_incapable_when"},
+    "left_behind": {"label", "age_limit", "months_away", "distance_rule", "distance_unit", "rural_requirement",
+                    "short_returns", "other_parent_incapable_when"},
     "definitions": {"severe_disability", "restriction_min_months", "restriction_planned_term_counts",
-                    "out_of_contact_min_months", "s_conditions"},
-    "in_difficulty": {"age_limit", "categories"},
-    "single_parent": {"tracked", "rural_only", "derive_from_parent_death", "age_limit"},
+                    "out_of_contact_min_months", "s_conditions", "compulsory_school_age"},
+    "in_difficulty": {"label", "age_limit", "categories"},
+    "single_parent": {"label", "tracked", "rural_only", "derive_from_parent_death", "age_limit"},
     "visits": {"applies_to", "contact_interval", "home_visit_interval", "escalated_contact_interval",
                "escalated_home_visit_interval", "escalation_triggers"},
     "entitlements": set(),  # keyed by scheme code
@@ -223,6 +229,18 @@ def validate_resolved(rp: ResolvedProfile) -> None:
         _int(rp, path, 1)
     if rp.value("left_behind.distance_rule") not in DISTANCE_RULES:
         _fail(rp, "left_behind.distance_rule", f"must be one of {sorted(DISTANCE_RULES)}")
+    unit = rp.value("left_behind.distance_unit")
+    if unit is not None and (not isinstance(unit, Mapping) or unit.get("level") not in DISTANCE_UNITS
+                             or not unit.get("zh") or not unit.get("en")):
+        _fail(rp, "left_behind.distance_unit",
+              f"must be null or {{level: one of {sorted(DISTANCE_UNITS)}, zh, en}}")
+    for group in GROUP_LABELS:
+        _label(rp, f"{group}.label", {"label": rp.value(f"{group}.label")})
+    ages = rp.value("definitions.compulsory_school_age")
+    if (not isinstance(ages, Mapping) or set(ages) != {"from", "to"}
+            or not all(isinstance(ages[k], int) and not isinstance(ages[k], bool) for k in ages)
+            or not 0 <= ages["from"] <= ages["to"]):
+        _fail(rp, "definitions.compulsory_school_age", "must be {from: age, to: age} with from ≤ to")
     if rp.value("left_behind.rural_requirement") not in RURAL_REQUIREMENTS:
         _fail(rp, "left_behind.rural_requirement", f"must be one of {RURAL_REQUIREMENTS}")
     sr = rp.value("left_behind.short_returns")
@@ -268,12 +286,15 @@ def validate_resolved(rp: ResolvedProfile) -> None:
     for key, s in rp.entries("entitlements").items():
         where = f"entitlements.{key}"
         e = s.value
-        if key not in schemes:
-            _fail(rp, where, f"unknown scheme code; allowed: {sorted(schemes)}")
+        if key not in schemes and key not in NEEDS:
+            _fail(rp, where, f"unknown scheme code; allowed: {sorted(schemes | set(NEEDS))}")
         if e.get("rule") not in ENTITLEMENT_RULES:
             _fail(rp, where, f"unknown rule {e.get('rule')!r}; implemented: {sorted(ENTITLEMENT_RULES)}")
-        if not set(e.get("satisfied_by") or []) <= schemes or not e.get("satisfied_by"):
+        if not set(e.get("satisfied_by") or []) <= schemes or (key not in NEEDS and not e.get("satisfied_by")):
             _fail(rp, where, "satisfied_by must list scheme codes")
+        for g in (e.get("params") or {}).get("groups") or []:
+            if g not in GROUP_LABELS:
+                _fail(rp, where, f"unknown group {g!r}")
         _label(rp, where, e, "reason")
         params = e.get("params") or {}
         for cat in params.get("categories") or []:
@@ -370,7 +391,7 @@ def classify(facts: ChildFacts, profile: Profile | ResolvedProfile, on: dt.date)
     # 农村留守儿童 (R-A1)
     lb = evaluate_left_behind(ctx)
     out.append(_explanation(
-        rp, group="left_behind", category=None, rule="left_behind", label=GROUP_LABELS["left_behind"], outcome=lb,
+        rp, group="left_behind", category=None, rule="left_behind", label=group_label(rp, "left_behind"), outcome=lb,
         requires_evidence=False,
         source=_citation(rp, "left_behind.age_limit", "left_behind.months_away", "left_behind.distance_rule",
                          "left_behind.rural_requirement")))
@@ -383,7 +404,7 @@ def classify(facts: ChildFacts, profile: Profile | ResolvedProfile, on: dt.date)
                                f"turned {limit} on {turns.isoformat()}; children in difficulty are under {limit}")
         o.use("child.birth_date", facts.child.birth_date)
         out.append(_explanation(rp, group="in_difficulty", category=None, rule="age_limit",
-                                label=GROUP_LABELS["in_difficulty"], outcome=o, requires_evidence=False,
+                                label=group_label(rp, "in_difficulty"), outcome=o, requires_evidence=False,
                                 source=rp.setting("in_difficulty.age_limit").citation))
     else:
         for key, s in rp.entries("in_difficulty.categories").items():
@@ -399,7 +420,7 @@ def classify(facts: ChildFacts, profile: Profile | ResolvedProfile, on: dt.date)
     if rp.value("single_parent.tracked"):
         sp = evaluate_single_parent(ctx)
         out.append(_explanation(
-            rp, group="single_parent", category=None, rule="single_parent", label=GROUP_LABELS["single_parent"],
+            rp, group="single_parent", category=None, rule="single_parent", label=group_label(rp, "single_parent"),
             outcome=sp, requires_evidence=False,
             source=_citation(rp, "single_parent.tracked", "single_parent.rural_only")))
 
@@ -432,7 +453,7 @@ def entitlement_gaps(
     for scheme, s in rp.entries("entitlements").items():
         e = s.value
         verdict = ENTITLEMENT_RULES[e["rule"]](ctx, e.get("params") or {}, classification)
-        if verdict is None or received & set(e["satisfied_by"]):
+        if verdict is None or received & set(e.get("satisfied_by") or []):
             continue
         status, because, detail_zh, _detail_en = verdict
         reason_zh = e["reason"]["zh"] + (f"（{detail_zh}）" if detail_zh else "")
@@ -478,7 +499,7 @@ def visit_plan(
         contact = esc_contact if _approx_days(esc_contact) < _approx_days(contact) else contact
         home = esc_home if _approx_days(esc_home) < _approx_days(home) else home
         sources += [rp.setting("visits.escalated_home_visit_interval").citation] + [h.source for h in hits]
-    group_zh = "、".join(GROUP_LABELS[g][0] for g in groups)
+    group_zh = "、".join(group_label(rp, g)[0] for g in groups)
     text = f"{group_zh}：{contact.zh}联系一次，{home.zh}入户走访一次"
     if hits:
         text += "（加大走访频次：" + "；".join(h.text_zh for h in hits) + "）"
@@ -511,6 +532,8 @@ def _candidate_dates(facts: ChildFacts, profile: Profile, on: dt.date) -> dict[d
             max_age = (s.value.get("params") or {}).get("max_age")
             if max_age is not None:
                 ages.add(int(max_age))
+        school = rp.value("definitions.compulsory_school_age")
+        ages |= {int(school["from"]), int(school["to"]) + 1}
         for age in ages:
             add(add_years(birth, age), f"满{age}周岁", f"{age}th birthday")
         months["away"].add(int(rp.value("left_behind.months_away")))

@@ -10,7 +10,6 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .facts import LABELS_ZH
 
 # Sections whose members are keyed entries (a whole mapping per key) rather than ``{value: …}`` settings.
 ENTRY_SECTIONS = ("in_difficulty.categories", "visits.escalation_triggers", "entitlements")
@@ -31,7 +30,9 @@ SECTION_LABELS = {
 SETTING_LABELS = {
     "left_behind.age_limit": gettext_lazy("年龄上限（不满N周岁）"),
     "left_behind.months_away": gettext_lazy("父母外出务工连续月数"),
+    "left_behind.label": gettext_lazy("本方案对留守儿童的称谓"),
     "left_behind.distance_rule": gettext_lazy("外出地域要求（跨县/跨市/不限）"),
+    "left_behind.distance_unit": gettext_lazy("跨域判断所依据的行政区域（县级/地级/省级）"),
     "left_behind.rural_requirement": gettext_lazy("农村户籍或农村居住要求"),
     "left_behind.short_returns": gettext_lazy("短暂回家探亲是否中断外出时间"),
     "left_behind.other_parent_incapable_when": gettext_lazy("另一方无监护能力的情形"),
@@ -40,7 +41,10 @@ SETTING_LABELS = {
     "definitions.restriction_planned_term_counts": gettext_lazy("判决期限满6个月的自开始之日计入"),
     "definitions.out_of_contact_min_months": gettext_lazy("失联最少月数（自公安机关受理报案）"),
     "definitions.s_conditions": gettext_lazy("事实无人抚养儿童父母情形（集合S）"),
+    "in_difficulty.label": gettext_lazy("本方案对困境儿童的称谓"),
     "in_difficulty.age_limit": gettext_lazy("困境儿童年龄上限"),
+    "definitions.compulsory_school_age": gettext_lazy("义务教育年龄（劝返复学）"),
+    "single_parent.label": gettext_lazy("本方案对单亲家庭儿童的称谓"),
     "single_parent.tracked": gettext_lazy("是否单独建立单亲家庭儿童台账"),
     "single_parent.rural_only": gettext_lazy("是否仅限农村"),
     "single_parent.derive_from_parent_death": gettext_lazy("父母一方死亡时视为单亲家庭"),
@@ -75,9 +79,21 @@ CATEGORY_LABELS = {
     "other": gettext_lazy("其他困境儿童"),
 }
 
-SCHEME_LABELS = {k: v for k, v in LABELS_ZH.items() if k in {
-    "orphan_allowance", "unsupported_allowance", "dibao", "tekun", "temporary_relief", "disability_allowance",
-    "hiv_allowance", "education_aid", "medical_aid", "disability_rehab", "student_grant"}}
+# Assistance schemes and the needs the rules raise beside them (劝返复学 is a need, not a scheme one receives).
+SCHEME_LABELS = {
+    "orphan_allowance": gettext_lazy("孤儿基本生活费"),
+    "unsupported_allowance": gettext_lazy("事实无人抚养儿童基本生活补贴"),
+    "dibao": gettext_lazy("最低生活保障（低保）"),
+    "tekun": gettext_lazy("特困人员救助供养"),
+    "temporary_relief": gettext_lazy("临时救助"),
+    "disability_allowance": gettext_lazy("残疾人两项补贴"),
+    "hiv_allowance": gettext_lazy("艾滋病病毒感染儿童基本生活费"),
+    "education_aid": gettext_lazy("教育资助"),
+    "medical_aid": gettext_lazy("医疗救助"),
+    "disability_rehab": gettext_lazy("残疾儿童康复救助"),
+    "student_grant": gettext_lazy("孤儿和事实无人抚养儿童助学金"),
+    "return_to_school": gettext_lazy("劝返复学"),
+}
 
 
 def setting_label(path: str, entry_value=None) -> str:
@@ -90,7 +106,7 @@ def setting_label(path: str, entry_value=None) -> str:
         if isinstance(label, dict) and label.get("zh"):
             return str(label["zh"])
     if path.startswith("entitlements."):
-        return SCHEME_LABELS.get(key, key)
+        return str(SCHEME_LABELS.get(key, key))
     if path.startswith("in_difficulty.categories."):
         return str(CATEGORY_LABELS.get(key, key))
     return path
@@ -105,7 +121,7 @@ def category_label(key: str) -> str:
 
 
 def scheme_label(code: str) -> str:
-    return SCHEME_LABELS.get(code, code)
+    return str(SCHEME_LABELS.get(code, code))
 
 
 # ------------------------------------------------------------------------------- validation error wording
@@ -132,6 +148,8 @@ _MESSAGES = [
     (re.compile(r"date must be a YYYY-MM-DD date"), lambda m: _("date 必须是 YYYY-MM-DD 格式的日期")),
     (re.compile(r"needs date or annual"), lambda m: _("每一项需要 date 或 annual")),
     (re.compile(r"unknown scheme code"), lambda m: _("无法识别的保障项目代码")),
+    (re.compile(r"must be null or \{level"), lambda m: _("必须为 null，或写成 {level: county/prefecture/province, zh: 中文名称, en: 英文名称}")),
+    (re.compile(r"must be \{from: age, to: age\}"), lambda m: _("必须写成 {from: 起始年龄, to: 截止年龄}，且起始不大于截止")),
 ]
 
 _VALIDATE = re.compile(r"^profile '(?P<profile>[^']*)' on (?P<on>\S+): (?P<path>[^:]+): (?P<msg>.*)$", re.S)

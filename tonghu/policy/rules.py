@@ -51,6 +51,8 @@ __all__ = [
     "INCAPACITY_KINDS",
     "S_KINDS",
     "DISTANCE_RULES",
+    "DISTANCE_UNITS",
+    "NEEDS",
     "RURAL_REQUIREMENTS",
 ]
 
@@ -60,11 +62,17 @@ WHO_EN = {Role.FATHER: "the father", Role.MOTHER: "the mother"}
 S_KINDS = ("severe_disability", "serious_illness", "restricted_liberty", "out_of_contact", "guardianship_revoked",
            "deported")
 INCAPACITY_KINDS = S_KINDS + ("deceased", "declared_missing")
-DISTANCE_RULES = {"none": 0, "cross_province": 2, "cross_city": 4, "cross_county": 6}
+# The distance rule names the plan's words (跨市域…); the unit says which boundary must be crossed, as the number of
+# leading digits of the region code that identify it. A county-level city (香格里拉市 533401) is a ``county`` unit
+# although its plan says 跨市域 (issue 19, 001 §一(三)); a prefecture-level city is a ``prefecture`` unit.
+DISTANCE_RULES = ("none", "cross_province", "cross_city", "cross_county")
 DISTANCE_ZH = {"cross_province": "跨省域", "cross_city": "跨市域", "cross_county": "跨县域"}
 DISTANCE_EN = {"cross_province": "another province", "cross_city": "another city", "cross_county": "another county"}
-LEVEL_ZH = {2: "省", 4: "市", 6: "县"}
-LEVEL_EN = {2: "province", 4: "city", 6: "county"}
+DISTANCE_UNITS = {"county": 6, "prefecture": 4, "province": 2}
+# The unit a rule is measured against when the profile names none, and how that unit is called.
+DEFAULT_DISTANCE_UNIT = {"cross_province": "province", "cross_city": "prefecture", "cross_county": "county"}
+UNIT_ZH = {"province": "省", "prefecture": "市", "county": "县"}
+UNIT_EN = {"province": "province", "prefecture": "city", "county": "county"}
 RURAL_REQUIREMENTS = ("none", "rural_child", "rural_registration")
 
 
@@ -424,6 +432,19 @@ class Away:
     missing: list[str]
 
 
+def distance_unit(ctx: Ctx) -> dict[str, str]:
+    """The boundary a parent must cross: ``{"level": county|prefecture|province, "zh": …, "en": …}``.
+
+    ``left_behind.distance_unit`` in the profile, or, when it is null, the unit the rule's words usually mean
+    (跨县域 → county, 跨市域 → prefecture-level city, 跨省域 → province)."""
+    rule = str(ctx.setting_value("left_behind.distance_rule"))
+    value = ctx.setting_value("left_behind.distance_unit")
+    if value:
+        return {"level": str(value["level"]), "zh": str(value["zh"]), "en": str(value["en"])}
+    level = DEFAULT_DISTANCE_UNIT[rule]
+    return {"level": level, "zh": UNIT_ZH[level], "en": UNIT_EN[level]}
+
+
 def child_home_code(ctx: Ctx) -> tuple[str | None, str]:
     c = ctx.child
     if c.residence_code:
@@ -461,7 +482,8 @@ def away_status(ctx: Ctx, role: Role) -> Away:
     # distance
     dist_zh, dist_en = "", ""
     if rule != "none":
-        level = DISTANCE_RULES[rule]
+        unit = distance_unit(ctx)
+        level = DISTANCE_UNITS[unit["level"]]
         home, home_path = child_home_code(ctx)
         dest = wa.destination_code
         if dest:
@@ -484,9 +506,9 @@ def away_status(ctx: Ctx, role: Role) -> Away:
                         [_p(i, "working_away", "destination_code")])
         if not crossed:
             return Away(False,
-                        f"{who}务工地（{dest}）与儿童居住地（{home}）在同一{LEVEL_ZH[level]}内，"
+                        f"{who}务工地（{dest}）与儿童居住地（{home}）在同一{unit['zh']}内，"
                         f"本方案要求{DISTANCE_ZH[rule]}外出务工",
-                        f"{whoe} works within the child's own {LEVEL_EN[level]}"
+                        f"{whoe} works within the child's own {unit['en']}"
                         f" ({dest} vs {home}); this profile requires work in {DISTANCE_EN[rule]}", facts, [])
         dist_zh, dist_en = f"，{DISTANCE_ZH[rule]}（务工地{dest}）", f" in {DISTANCE_EN[rule]} ({dest})"
     # continuity and short trips home
@@ -949,13 +971,28 @@ TRIGGER_RULES: dict[str, TriggerRule] = {
 EntitlementVerdict = tuple[str, tuple[str, ...], str, str] | None
 EntitlementRule = Callable[[Ctx, Mapping[str, Any], Any], EntitlementVerdict]
 
-REQUIREMENTS_ZH = {"in_school": "在校", "serious_illness": "患重病", "disabled": "有残疾"}
+REQUIREMENTS_ZH = {"in_school": "在校", "in_school_or_dropout": "在校，或义务教育年龄内辍学（劝返复学后落实）",
+                   "serious_illness": "患重病", "disabled": "有残疾"}
+# Needs the plans require that are not assistance schemes: nothing is "received"; the rule itself stops finding
+# the need once it is met (a dropout back at school).
+NEEDS = ("return_to_school",)
+
+
+def compulsory_school_dropout(ctx: Ctx) -> bool:
+    """Dropped out of school while of compulsory-schooling age (``definitions.compulsory_school_age``, R-E4)."""
+    c = ctx.child
+    if c.schooling is None or c.schooling.status is not SchoolingStatus.DROPPED_OUT:
+        return False
+    ages = ctx.setting_value("definitions.compulsory_school_age")
+    return int(ages["from"]) <= ctx.age() <= int(ages["to"])
 
 
 def _requirement_met(ctx: Ctx, req: str) -> bool:
     c = ctx.child
     if req == "in_school":
         return c.schooling is not None and c.schooling.status is SchoolingStatus.IN_SCHOOL
+    if req == "in_school_or_dropout":
+        return _requirement_met(ctx, "in_school") or compulsory_school_dropout(ctx)
     if req == "serious_illness":
         return c.health.serious_illness is not None
     if req == "disabled":
@@ -977,7 +1014,26 @@ def ent_in_category(ctx: Ctx, params: Mapping[str, Any], classification: Any) ->
     if not keys:
         return None
     labels = "、".join(classification.explanation(k).label_zh for k in keys)
-    return ("eligible" if met else "pending_evidence"), tuple(keys), f"依据：{labels}", ""
+    detail = f"依据：{labels}"
+    if "in_school_or_dropout" in (params.get("require") or []) and compulsory_school_dropout(ctx):
+        detail += "；儿童已辍学，劝返复学后落实"
+        keys = [*keys, "child.schooling.status"]
+    return ("eligible" if met else "pending_evidence"), tuple(keys), detail, ""
+
+
+def ent_dropout_return(ctx: Ctx, params: Mapping[str, Any], classification: Any) -> EntitlementVerdict:
+    """劝返复学 (R-E4): a child of the served groups who dropped out at compulsory-schooling age."""
+    if not compulsory_school_dropout(ctx):
+        return None
+    groups = list(params.get("groups") or [])
+    if groups and not any(g in classification.categories or g in classification.pending for g in groups):
+        return None
+    schooling = ctx.child.schooling
+    assert schooling is not None
+    ages = ctx.setting_value("definitions.compulsory_school_age")
+    since = f"，{fmt_zh(schooling.dropout_since)}起辍学" if schooling.dropout_since else "，已辍学"
+    detail = f"{ctx.age()}周岁{since}（义务教育年龄{ages['from']}至{ages['to']}周岁）"
+    return "eligible", ("child.schooling.status",), detail, ""
 
 
 def ent_hiv_infected(ctx: Ctx, params: Mapping[str, Any], classification: Any) -> EntitlementVerdict:
@@ -1024,4 +1080,5 @@ ENTITLEMENT_RULES: dict[str, EntitlementRule] = {
     "child_disability": ent_child_disability,
     "disability_allowance": ent_disability_allowance,
     "income_below_line": ent_income_below_line,
+    "dropout_return": ent_dropout_return,
 }

@@ -69,7 +69,7 @@ _LEAF = {
     "evidence": "证明材料", "birth_parents_unfound": "查找不到生父母", "other_difficulty": "其他困境",
     "description": "情形", "guardianship_problems": "监护缺失或不当情形", "hiv": "艾滋病病毒感染",
     "status": "就学状态", "schooling": "就学", "health": "健康", "short_trips_home": "回家探亲", "date": "日期",
-    "declared_by_court": "人民法院宣告",
+    "declared_by_court": "人民法院宣告", "dropout_since": "辍学日期",
 }
 _ROLE = {"father": "父亲", "mother": "母亲"}
 
@@ -147,7 +147,9 @@ def classification_view(user, classification: ChildClassification | None) -> dic
         in_group = group in classification.categories
         pending = any(e["status"] == "pending_evidence" for e in g_met)
         cats = [e["label"] for e in g_met if e["key"] != group and e["status"] == "met"]
-        groups.append({"key": group, "label": str(GROUP_LABELS[group]), "in": in_group, "pending": pending,
+        # The profile's own name for the group (001: 留守儿童, not 农村留守儿童), as the engine recorded it.
+        label = next((e["label"] for e in g_met + g_not if e["key"] == group), str(GROUP_LABELS[group]))
+        groups.append({"key": group, "label": label, "in": in_group, "pending": pending,
                        "categories": cats, "met": g_met, "not_met": g_not})
     gaps = [gap_view(g, sensitive_ok) for g in classification.gaps]
     try:

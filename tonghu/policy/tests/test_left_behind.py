@@ -91,7 +91,7 @@ DISTANCE_EXPECTATIONS = {
     # profile: (same county, other county, other city, other province)
     "national": (True, True, True, True),  # no distance rule
     "xizang": (False, True, True, True),  # 000 §一(三) 跨县域
-    "shangrila": (False, False, True, True),  # 001 §一(三) 跨市域
+    "shangrila": (False, True, True, True),  # 001 §一(三) 跨市域 — 香格里拉市 is a county-level city (issue 19)
     "guangxi": (True, True, True, True),  # 003 §一(三) no distance rule
     "anshan": (True, True, True, True),  # 002 silent → national
     "changzhi": (True, True, True, True),  # 004 silent → national
@@ -111,11 +111,44 @@ def test_distance_rule(profile: str, where: str, expected: bool) -> None:
     assert c.left_behind is expected
     text = c.explanation("left_behind").text_zh
     if profile == "xizang" and not expected:
-        assert "在同一县内，本方案要求跨县域外出务工" in text
+        assert "在同一县（区）内，本方案要求跨县域外出务工" in text
     if profile == "shangrila" and not expected:
-        assert "在同一市内，本方案要求跨市域外出务工" in text
+        assert "在同一香格里拉市（县级市）内，本方案要求跨市域外出务工" in text
     if profile == "xizang" and expected:
         assert "跨县域" in text
+
+
+@pytest.mark.parametrize(
+    "dest, expected",
+    [
+        pytest.param("533401", False, id="R-A1 001 within 香格里拉市 (its own county-level code)"),
+        pytest.param("533401104000", False, id="R-A1 001 another township of 香格里拉市"),
+        pytest.param("533422", True, id="R-A1 001 德钦县, same 迪庆州 but outside the city"),
+        pytest.param("533423105201", True, id="R-A1 001 a village of 维西县, same 迪庆州"),
+        pytest.param("530702", True, id="R-A1 001 丽江市古城区, another prefecture"),
+        pytest.param("510104", True, id="R-A1 001 another province"),
+    ],
+)
+def test_shangrila_city_boundary_is_the_county_level_city(dest: str, expected: bool) -> None:
+    """001 §一(三): 「全市范围内」「跨市域」 — 市域 is 香格里拉市 (533401), a county-level city of 迪庆州, so work in
+    德钦县 or 维西县 (other counties of the same prefecture) is outside the city."""
+    f = facts(child(profile="shangrila"), away("father", "2024-01-01", dest), away("mother", "2024-01-01", dest))
+    e = run(f, "shangrila").explanation("left_behind")
+    assert (e.status == "met") is expected
+    if expected:
+        assert f"跨市域（务工地{dest}）" in e.text_zh
+    else:
+        assert "在同一香格里拉市（县级市）内，本方案要求跨市域外出务工" in e.text_zh
+        assert "within the child's own Shangri-La City (a county-level city)" in e.text_en
+
+
+def test_shangrila_prefecture_code_alone_is_too_coarse() -> None:
+    # 5334 (迪庆州) does not say whether the parents are inside 香格里拉市: ask for the county code.
+    f = facts(child(profile="shangrila"), away("father", "2024-01-01", "5334"), away("mother", "2024-01-01", "5334"))
+    e = run(f, "shangrila").explanation("left_behind")
+    assert e.status == "not_met"
+    assert "guardians[0].working_away.destination_code" in e.missing
+    assert "不够精确" in e.text_zh
 
 
 def test_distance_rule_needs_destination_code() -> None:
