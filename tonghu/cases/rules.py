@@ -1,51 +1,45 @@
-"""Routing, deadlines, escalation and the guardianship risk scale, read from this app's data files.
+"""Routing, deadlines, escalation and the guardianship risk scale of a region, from its jurisdiction profile.
 
-``rules_for_region(code)`` picks the jurisdiction profile of a region with the policy engine
-(``tonghu.policy.engine.profile_for_region``) and merges ``deadlines.yaml`` / ``risk_scale.yaml`` along the
-profile's chain (national first, the most specific profile last), so a profile states only what differs.
-The values are data, not code: a county changes a deadline by editing the file (docs/cases.md).
+``rules_for_region(code)`` resolves the region's profile (``tonghu.policy.engine.profile_for_region``: the
+database's profiles, versioned and cited, or the shipped files) on a date and reads its ``mandatory_reporting``
+and ``risk_scale`` sections. A county changes a deadline as it changes any rule: a new profile version with its
+source and effective date (docs/policy.md); nothing is cached beyond the profile version, so a new version applies
+from its effective date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-import yaml
+from django.utils import timezone
 
-HERE = Path(__file__).resolve().parent
+from tonghu.policy.engine import profile_for_region
+from tonghu.policy.profile import ResolvedProfile
 
-
-@lru_cache(maxsize=4)
-def _load(name: str) -> dict[str, Any]:
-    with open(HERE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
-
-
-def _chain_keys(region_code: str) -> list[str]:
-    try:
-        from tonghu.policy.engine import profile_for_region
-
-        return [p.key for p in profile_for_region(region_code).chain()]
-    except Exception:  # noqa: BLE001 - no profile covers the region: the national defaults apply
-        return ["national"]
+SECTION = "mandatory_reporting"
 
 
 @dataclass(frozen=True)
 class CaseRules:
-    profile_key: str
-    settings: dict[str, dict] = field(repr=False)
-    risk: dict = field(repr=False)
+    """The mandatory-reporting and risk-scale settings of one profile version (R-F2, R-F3, R-F6)."""
+
+    rp: ResolvedProfile = field(repr=False)
+
+    @property
+    def profile_key(self) -> str:
+        return self.rp.key
+
+    @property
+    def profile_version(self) -> str:
+        return self.rp.version_label
 
     def value(self, name: str):
-        return self.settings[name]["value"]
+        return self.rp.value(f"{SECTION}.{name}")
 
     def source(self, name: str) -> str:
-        s = self.settings[name]
-        return s["source"] + ("（系统默认，待确认）" if s.get("confirm") else "")
+        s = self.rp.setting(f"{SECTION}.{name}")
+        return s.citation + ("（系统默认，待确认）" if s.note else "")
 
     def departments(self, situation: str) -> list[str]:
         depts = list(self.value("routing.departments"))
@@ -73,6 +67,11 @@ class CaseRules:
 
     # -- risk scale ------------------------------------------------------------------------------------
     @property
+    def risk(self) -> dict:
+        s = self.rp.setting("risk_scale.scale")
+        return {**s.value, "source": s.citation + ("（系统默认，待确认）" if s.note else "")}
+
+    @property
     def indicators(self) -> list[dict]:
         return list(self.risk["indicators"])
 
@@ -85,6 +84,7 @@ class CaseRules:
         return int(self.risk.get("max_score", 3))
 
     def level_for(self, scores: dict[str, int]) -> str:
+        """The first level whose rule matches, top down; the last level catches the rest."""
         total = sum(scores.values())
         for level in self.levels:
             rule = level.get("any_at_least")
@@ -97,25 +97,6 @@ class CaseRules:
         return self.levels[-1]["code"]
 
 
-def _flatten(node: dict, prefix: str = "") -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for key, value in (node or {}).items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict) and "source" in value and "value" in value:
-            out[path] = value
-        elif isinstance(value, dict):
-            out.update(_flatten(value, path))
-    return out
-
-
-@lru_cache(maxsize=256)
-def rules_for_region(region_code: str) -> CaseRules:
-    keys = _chain_keys(region_code)
-    deadlines, scales = _load("deadlines.yaml"), _load("risk_scale.yaml")
-    settings: dict[str, dict] = {}
-    risk: dict = {}
-    for key in ["national", *[k for k in keys if k != "national"]]:
-        settings.update(_flatten(deadlines.get(key) or {}))
-        if key in scales:
-            risk = scales[key]
-    return CaseRules(profile_key=keys[-1], settings=settings, risk=risk)
+def rules_for_region(region_code: str, on: dt.date | None = None) -> CaseRules:
+    """The rules in force in ``region_code`` on ``on`` (default today)."""
+    return CaseRules(rp=profile_for_region(region_code).at(on or timezone.localdate()))

@@ -154,7 +154,10 @@ _SECTIONS: dict[str, set[str]] = {
     "in_difficulty": {"label", "age_limit", "categories"},
     "single_parent": {"label", "tracked", "rural_only", "derive_from_parent_death", "age_limit"},
     "visits": {"applies_to", "contact_interval", "home_visit_interval", "escalated_contact_interval",
-               "escalated_home_visit_interval", "escalation_triggers"},
+               "escalated_home_visit_interval", "escalation_triggers", "problem_due_days", "problem_escalation_days"},
+    "mandatory_reporting": {"routing", "accept_hours", "assess_hours", "conference_hours", "escalation",
+                            "procuratorate_reviews_every_case"},
+    "risk_scale": {"scale"},
     "entitlements": set(),  # keyed by scheme code
     "census": {"deadlines", "times_per_year"},
     "progress_reports": {"deadlines"},
@@ -303,6 +306,9 @@ def validate_resolved(rp: ResolvedProfile) -> None:
         for req in params.get("require") or []:
             if req not in REQUIREMENTS_ZH:
                 _fail(rp, where, f"unknown requirement {req!r}")
+    _validate_visit_problems(rp)
+    _validate_mandatory_reporting(rp)
+    _validate_risk_scale(rp)
     _dated_items(rp, "census.deadlines")
     tpy = rp.value("census.times_per_year")
     if tpy is not None and (not isinstance(tpy, int) or tpy < 1):
@@ -310,6 +316,68 @@ def validate_resolved(rp: ResolvedProfile) -> None:
     _dated_items(rp, "progress_reports.deadlines")
     _dated_items(rp, "phases.items", phases=True)
     _dated_items(rp, "milestones.items")
+
+
+SEVERITIES = ("high", "medium", "low")
+
+
+def _validate_visit_problems(rp: ResolvedProfile) -> None:
+    due = rp.value("visits.problem_due_days")
+    if not isinstance(due, Mapping) or set(due) != set(SEVERITIES) or not all(
+            isinstance(due[k], int) and not isinstance(due[k], bool) and due[k] >= 1 for k in SEVERITIES):
+        _fail(rp, "visits.problem_due_days", "must be {high: days, medium: days, low: days}, each ≥ 1")
+    _int(rp, "visits.problem_escalation_days", 1)
+
+
+def _hours(rp: ResolvedProfile, path: str) -> None:
+    v = rp.value(path)
+    if v is None:
+        return
+    if (not isinstance(v, Mapping) or set(v) != {"immediate", "normal"}
+            or not all(isinstance(v[k], int) and not isinstance(v[k], bool) and v[k] >= 1 for k in v)
+            or v["immediate"] > v["normal"]):
+        _fail(rp, path, "must be null or {immediate: hours, normal: hours} with 1 ≤ immediate ≤ normal")
+
+
+def _validate_mandatory_reporting(rp: ResolvedProfile) -> None:
+    """R-F2, R-F3, R-F6: who a mandatory report goes to, the hours each step may take, who is told when late."""
+    for path in ("mandatory_reporting.routing.departments", "mandatory_reporting.routing.womens_federation_situations"):
+        v = rp.value(path)
+        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+            _fail(rp, path, "must be a list")
+    if not rp.value("mandatory_reporting.routing.departments"):
+        _fail(rp, "mandatory_reporting.routing.departments", "must be a list")
+    for name in ("accept_hours", "assess_hours", "conference_hours"):
+        _hours(rp, f"mandatory_reporting.{name}")
+    if rp.value("mandatory_reporting.accept_hours") is None or rp.value("mandatory_reporting.assess_hours") is None:
+        _fail(rp, "mandatory_reporting.accept_hours", "must be null or {immediate: hours, normal: hours} with "
+                                                      "1 ≤ immediate ≤ normal")
+    esc = rp.value("mandatory_reporting.escalation")
+    if (not isinstance(esc, Mapping) or set(esc) != {"repeat_hours", "levels"} or not isinstance(esc["levels"], list)
+            or not esc["levels"] or not isinstance(esc["repeat_hours"], int) or esc["repeat_hours"] < 1):
+        _fail(rp, "mandatory_reporting.escalation", "must be {repeat_hours: hours ≥ 1, levels: [roles]}")
+    _bool(rp, "mandatory_reporting.procuratorate_reviews_every_case")
+
+
+def _validate_risk_scale(rp: ResolvedProfile) -> None:
+    """R-F6: the family guardianship risk scale — indicators scored 0…max, levels matched top down."""
+    path = "risk_scale.scale"
+    scale = rp.value(path)
+    if not isinstance(scale, Mapping) or not isinstance(scale.get("indicators"), list) \
+            or not isinstance(scale.get("levels"), list) or not scale["indicators"] or not scale["levels"]:
+        _fail(rp, path, "needs max_score, indicators and levels")
+    codes = set()
+    for n, ind in enumerate(scale["indicators"]):
+        if not isinstance(ind, Mapping) or not ind.get("code") or not ind.get("zh") or not ind.get("en"):
+            _fail(rp, f"{path}.indicators[{n}]", "needs zh and en")
+        codes.add(ind["code"])
+    for n, lv in enumerate(scale["levels"]):
+        if not isinstance(lv, Mapping) or not lv.get("code") or not lv.get("zh") or not lv.get("en"):
+            _fail(rp, f"{path}.levels[{n}]", "needs zh and en")
+        if not set((lv.get("any_at_least") or {}).get("indicators") or []) <= codes:
+            _fail(rp, f"{path}.levels[{n}]", f"allowed: {sorted(codes)}")
+    if "any_at_least" in scale["levels"][-1] or "total_at_least" in scale["levels"][-1]:
+        _fail(rp, f"{path}.levels", "the last level must have no rule (it catches the rest)")
 
 
 # ------------------------------------------------------------------------------------------ classify

@@ -23,6 +23,7 @@ from tonghu.accounts.roles import Role
 from tonghu.audit.services import audit_log, diff
 from tonghu.core.capabilities import has_capability
 from tonghu.core.scoping import in_scope, prefix_range
+from tonghu.policy import engine
 from tonghu.policy.dates import Period, add_months
 from tonghu.registry.models import Child, ChildStatus
 
@@ -51,10 +52,6 @@ log = logging.getLogger(__name__)
 DEFAULTS = {
     "VISIT_BACKDATE_DAYS": 30,  # a visit may be recorded at most this many days after it happened
     "VISIT_LATE_ENTRY_DAYS": 3,  # recorded more than this many days later: flagged as a late entry (补录)
-    "PROBLEM_DUE_DAYS_HIGH": 7,
-    "PROBLEM_DUE_DAYS_MEDIUM": 15,
-    "PROBLEM_DUE_DAYS_LOW": 30,
-    "PROBLEM_ESCALATION_DAYS": 7,  # time the next level gets before the problem moves up again
     "CENSUS_REMINDER_DAYS": (7, 3, 1),
 }
 
@@ -161,8 +158,14 @@ def cases_report_function():
     return getattr(module, "report_from_visit", None)
 
 
-def _problem_due(severity: str, today: dt.date) -> dt.date:
-    return today + dt.timedelta(days=int(conf(f"PROBLEM_DUE_DAYS_{severity.upper()}")))
+def _visits_rules(village_code: str, today: dt.date):
+    """The village's profile version in force today (problem due days are jurisdiction rules, R-C4)."""
+    return engine.profile_for_region(village_code).at(today)
+
+
+def _problem_due(severity: str, today: dt.date, village_code: str) -> dt.date:
+    days = _visits_rules(village_code, today).value("visits.problem_due_days")[severity]
+    return today + dt.timedelta(days=int(days))
 
 
 def visit_record(
@@ -229,7 +232,7 @@ def visit_record(
         for p in problems:
             created.append(Problem.objects.create(
                 child=child, visit=visit, category=p["category"], description=p["description"].strip(),
-                severity=p.get("severity") or "low", owner=actor, due_on=_problem_due(p.get("severity") or "low", today)))
+                severity=p.get("severity") or "low", owner=actor, due_on=_problem_due(p.get("severity") or "low", today, child.village_id)))
         audit_log(actor=actor, action="create", obj=visit, summary=_("记录%(kind)s") % {"kind": visit.get_kind_display()},
                   changes=diff({}, {"child": child.pk, "kind": kind, "date": date, "method": method,
                                     "late_entry": visit.late_entry, "problems": len(created), "harm_found": harm_found,
@@ -318,9 +321,8 @@ def problem_update(*, actor, problem: Problem, status: str, resolution: str = ""
 
 def problems_escalate(*, today: dt.date | None = None) -> int:
     """Escalate every unresolved problem past its due date one level: village → township supervisor → county
-    (R-C4). The new owner gets ``PROBLEM_ESCALATION_DAYS`` before it moves up again."""
+    (R-C4). The new owner gets the profile's ``visits.problem_escalation_days`` before it moves up again."""
     today = _today(today)
-    days = int(conf("PROBLEM_ESCALATION_DAYS"))
     n = 0
     due = (Problem.objects.filter(due_on__lt=today, level__lt=ProblemLevel.COUNTY)
            .exclude(status=ProblemStatus.RESOLVED).select_related("child").order_by("id"))
@@ -335,7 +337,8 @@ def problems_escalate(*, today: dt.date | None = None) -> int:
             problem.status = ProblemStatus.ESCALATED
             problem.owner = owners[0] if owners else problem.owner
             problem.escalated_on = today
-            problem.due_on = today + dt.timedelta(days=days)
+            days = _visits_rules(problem.child.village_id, today).value("visits.problem_escalation_days")
+            problem.due_on = today + dt.timedelta(days=int(days))
             problem.save(update_fields=["level", "status", "owner", "escalated_on", "due_on"])
             audit_log(actor="system", action="update", obj=problem,
                       summary=_("问题逾期未解决，上报至%(level)s") % {"level": problem.get_level_display()},

@@ -102,25 +102,44 @@ def test_report_from_visit(cast, child):
     assert report.deadlines.filter(kind="accept").count() == 3 and report.reporter == cast["director"]
 
 
-def test_deadline_and_risk_files_are_well_formed():
-    """The data files name real profiles, cite a source for every value and flag tonghu defaults (R-F2, R-F6)."""
+def test_every_profile_resolves_complete_case_rules():
+    """Deadlines and the risk scale are profile sections (issue 11: one rule store): every profile resolves them,
+    each value cited, tonghu's defaults flagged, and the scale's levels are the model's (R-F2, R-F6)."""
     from tonghu.cases.models import RiskLevel
-    from tonghu.cases.rules import _flatten, _load
     from tonghu.policy.engine import load_profiles
 
-    profiles = set(load_profiles())
-    for name in ("deadlines.yaml", "risk_scale.yaml"):
-        assert set(_load(name)) <= profiles, name
-    for key, tree in _load("deadlines.yaml").items():
-        for path, setting in _flatten(tree).items():
-            assert setting["source"] and isinstance(setting.get("confirm"), bool), (key, path)
-    for key, scale in _load("risk_scale.yaml").items():
-        assert [lv["code"] for lv in scale["levels"]] == list(RiskLevel.values), key
-        codes = {i["code"] for i in scale["indicators"]}
-        for lv in scale["levels"]:
-            assert set(lv.get("any_at_least", {}).get("indicators", [])) <= codes
-    # Every profile resolves to complete rules.
-    for key in profiles:
-        prefix = load_profiles()[key].region_prefix or "45"
-        rules = rules_for_region(prefix.ljust(12, "0"))
+    for key, prof in load_profiles().items():
+        rules = rules_for_region((prof.region_prefix or "53").ljust(12, "0"))  # 53: Yunnan outside 香格里拉市
+        assert rules.profile_key == key
         assert rules.hours("accept_hours", True) < rules.hours("accept_hours", False)
+        assert [lv["code"] for lv in rules.levels] == list(RiskLevel.values), key
+        assert rules.source("accept_hours").endswith("（系统默认，待确认）")
+        assert rules.risk["source"]
+    assert "待确认" not in rules_for_region(IN_SCOPE_VILLAGE).source("routing.departments")
+    assert rules_for_region(IN_SCOPE_VILLAGE).value("procuratorate_reviews_every_case") is True  # 003 §二(二)6
+    assert rules_for_region(OUT_OF_SCOPE_VILLAGE).value("procuratorate_reviews_every_case") is False
+
+
+@pytest.mark.django_db
+def test_a_new_profile_version_changes_deadlines_from_its_effective_date(cast, world):
+    """A county's confirmed hours enter as a profile version and apply from its date: nothing caches the rules
+    beyond the version (the old lru_cache kept a region's first reading for the life of the process)."""
+    from django.utils import timezone
+
+    from tonghu.policy.models import PolicyProfile
+    from tonghu.policy.services import policy_load, profile_version_create
+
+    policy_load()
+    assert rules_for_region(IN_SCOPE_VILLAGE).hours("accept_hours", True) == 2
+    today = timezone.localdate()
+    profile_version_create(
+        actor=cast["officer"], profile=PolicyProfile.objects.get(key="guangxi"), effective_from=today,
+        source="百色市民政局确认：紧急情形1小时内受理", reason="确认强制报告受理时限",
+        changes={"mandatory_reporting": {"accept_hours": {"value": {"immediate": 1, "normal": 12},
+                                                          "source": "百色市民政局确认"}}})
+    assert rules_for_region(IN_SCOPE_VILLAGE).hours("accept_hours", True) == 1
+    assert rules_for_region(IN_SCOPE_VILLAGE, today - dt.timedelta(days=1)).hours("accept_hours", True) == 2
+    report = file_report(cast["teacher"], world[IN_SCOPE_VILLAGE], immediate_danger=True)
+    accept = report.deadlines.filter(kind="accept").first()
+    assert accept.due_at == report.submitted_at + dt.timedelta(hours=1)
+    assert "待确认" not in accept.source

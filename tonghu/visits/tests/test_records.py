@@ -137,3 +137,30 @@ def test_quarterly_rows_for_the_printable_file(child, director):
     assert rows[0]["dates_text"] == "1月10日、3月5日" and rows[0]["contacts"] == 1
     assert rows[1]["problems_text"] == "健康医疗：视力下降" and rows[1]["measures_text"] == "发放学习用品"
     assert rows[2]["dates"] == [] and rows[3]["problems"] == []
+
+
+def test_r_c4_problem_due_days_are_the_villages_profile_rules(child, director):
+    """Problem due days and the escalation period are jurisdiction rules in the profile (issue 11: one rule store),
+    read for the village on the day the problem is found: a new version applies from its effective date."""
+    from django.utils import timezone
+
+    from tonghu.policy.models import PolicyProfile
+    from tonghu.policy.services import policy_load, profile_version_create
+
+    policy_load()
+    today = timezone.localdate()
+    profile_version_create(
+        actor=director, profile=PolicyProfile.objects.get(key="guangxi"), effective_from=today,
+        source="凌云县民政局：严重问题3天内解决", reason="县里确认问题解决时限",
+        changes={"visits": {"problem_due_days": {"value": {"high": 3, "medium": 10, "low": 20}, "source": "凌云县民政局"},
+                            "problem_escalation_days": {"value": 2, "source": "凌云县民政局"}}})
+    before = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY,
+                          problems=[{"category": "safety", "description": "屋后鱼塘无护栏", "severity": "high"}])
+    assert before.problems.get().due_on == TODAY + dt.timedelta(days=7)  # the version in force on TODAY
+    after = visit_record(actor=director, child=child, kind="contact", date=today, today=today, contacted_person="祖母",
+                         problems=[{"category": "safety", "description": "电线裸露", "severity": "high"}])
+    problem = after.problems.get()
+    assert problem.due_on == today + dt.timedelta(days=3)
+    assert problems_escalate(today=problem.due_on + dt.timedelta(days=1)) >= 1
+    problem.refresh_from_db()
+    assert problem.due_on == problem.escalated_on + dt.timedelta(days=2)
