@@ -102,7 +102,7 @@ def _pg_tool(name: str) -> str:
 
 
 def _run(cmd: list[str], env: dict, what: str) -> None:
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BackupError(f"{what}失败（{Path(cmd[0]).name} 退出码 {done.returncode}）：{done.stderr.strip()[-2000:]}")
 
@@ -155,14 +155,15 @@ def backup(out: Path | None = None, *, alias: str = "default") -> BackupResult:
     staging = Path(tempfile.mkdtemp(prefix=".tonghu-backup-", dir=out.parent))  # 0700
     try:
         database = _dump_database(alias, engine, staging)
-        media = _media_files(media_root)
+        # (a backup written into MEDIA_ROOT must not swallow itself or its staging folder)
+        media = [p for p in _media_files(media_root) if p != out and staging not in p.parents]
         members = {database.name: _sha256(database)}
         for path in media:
             members["media/" + path.relative_to(media_root).as_posix()] = _sha256(path)
         manifest = {
             "format": FORMAT,
             "engine": engine,
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "migrations": _applied_migrations(alias),
             "media_files": len(media),
             "sha256": members,

@@ -23,7 +23,7 @@ REPO = Path(tonghu.__file__).resolve().parent.parent
 
 
 def _tonghu(env: dict, *argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tonghu.cli", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "tonghu.cli", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 @pytest.fixture
