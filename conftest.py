@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
 
 import pytest
 
@@ -92,3 +94,51 @@ def login(client):
         return client
 
     return do
+
+
+# Browser tests (Playwright driving Debian's Chromium, never a downloaded browser).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def browser_marks() -> list:
+    """``pytestmark`` for a browser test module: skipped without Chromium, an error when TONGHU_REQUIRE_BROWSER is set."""
+    marks = [pytest.mark.browser]
+    if not CHROMIUM:
+        if os.environ.get("TONGHU_REQUIRE_BROWSER"):
+            raise RuntimeError("TONGHU_REQUIRE_BROWSER is set but Chromium is not installed")
+        marks.append(pytest.mark.skip(reason="Debian's chromium is not installed"))
+    return marks
+
+
+@pytest.fixture
+def open_page(monkeypatch):
+    """Open a Chromium page: ``open_page(viewport=..., locale=...)`` (arguments of ``browser.new_context``).
+
+    Playwright's sync API runs an asyncio loop in the test's thread, so while it is open Django keeps the test's
+    database connections per context (asgiref.Local) instead of per thread: a query made in the test body during
+    the browser session opens a connection that nothing would close once Playwright stops, and PostgreSQL then
+    refuses to drop the test database ("is being accessed by other users", issue 10 item 15). Close every
+    connection of that context before leaving Playwright.
+    """
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test body queries the ORM while the loop runs
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        contexts = []
+
+        def open_(**context_options):
+            context = browser.new_context(**context_options)
+            contexts.append(context)
+            return context.new_page()
+
+        try:
+            yield open_
+        finally:
+            for context in contexts:
+                context.close()
+            browser.close()
+            connections.close_all()

@@ -26,6 +26,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # pip >= 25.3 for --build-constraint (constraints/build.txt explains why).
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=25.3"
+# Every dependency at the version pinned in constraints/requirements.lock (refresh: bash scripts/lock.sh).
 install_tonghu() {
-  .venv/bin/python -m pip install -q --disable-pip-version-check --build-constraint constraints/build.txt -e ".$1"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --build-constraint constraints/build.txt \
+    -c constraints/requirements.lock -e ".$1"
 }

@@ -196,6 +196,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("TONGHU_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"  # never served publicly: attachments go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Web server (`tonghu serve`, docs/decisions/0006-gthread-workers.md) ------------------------------------
+# gunicorn processes (0 = one per CPU core, at least 2) and threads in each (gthread worker; 1 = sync worker).
+WEB_WORKERS = env_int("TONGHU_WEB_WORKERS", 0)
+WEB_THREADS = env_int("TONGHU_WEB_THREADS", 8)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- Background jobs ----------------------------------------------------------------------------------

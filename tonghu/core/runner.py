@@ -13,21 +13,35 @@ def _worker_cmd() -> list[str]:
     return [sys.executable, "-m", "tonghu.cli", "db_worker", "--interval", "1", "--no-startup-delay"]
 
 
-def _web_cmd(host: str, port: int, workers: int, timeout: int = 120) -> list[str]:
+def default_web_workers() -> int:
+    """One gunicorn process per CPU core (at least 2, so one can restart while the other serves)."""
+    return max(2, os.cpu_count() or 1)
+
+
+def _web_cmd(host: str, port: int, workers: int, timeout: int = 120, threads: int = 1) -> list[str]:
+    # threads > 1: gunicorn's gthread worker, so a 190 ms PBKDF2 login never holds a whole process while other
+    # pages wait (docs/decisions/0006-gthread-workers.md); threads == 1: the classic sync worker.
+    model = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]
     return [
         sys.executable, "-m", "gunicorn", "tonghu.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", str(timeout),
+        "--bind", f"{host}:{port}", "--workers", str(workers), *model, "--timeout", str(timeout),
         "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("TONGHU_FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
 
 
-def supervise(*, host: str, port: int, web_workers: int, job_workers: int, out=sys.stdout) -> int:
-    """Run until interrupted or until a child exits; then stop the others. Returns an exit code."""
+def supervise(*, host: str, port: int, web_workers: int, job_workers: int, web_threads: int | None = None, out=sys.stdout) -> int:
+    """Run until interrupted or until a child exits; then stop the others. Returns an exit code.
+
+    ``web_threads`` defaults to the WEB_THREADS setting (TONGHU_WEB_THREADS)."""
+    if web_threads is None:
+        from django.conf import settings
+
+        web_threads = settings.WEB_THREADS
     procs: list[subprocess.Popen] = []
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "tonghu.settings")
     try:
-        procs.append(subprocess.Popen(_web_cmd(host, port, web_workers), env=env))
+        procs.append(subprocess.Popen(_web_cmd(host, port, web_workers, threads=web_threads), env=env))
         for _ in range(job_workers):
             procs.append(subprocess.Popen(_worker_cmd(), env=env))
         stop = {"flag": False}

@@ -1,38 +1,17 @@
 """In a real browser (Playwright driving Debian's Chromium): log in, see the role's navigation, switch language,
 on a 360 px phone screen. Needs /usr/bin/chromium; scripts/test.sh installs it and then requires this test."""
 
-import os
-import shutil
-
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, browser_marks
 from tonghu.accounts.roles import Role
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-pytestmark = [pytest.mark.browser]
-if not CHROMIUM:
-    if os.environ.get("TONGHU_REQUIRE_BROWSER"):
-        raise RuntimeError("TONGHU_REQUIRE_BROWSER is set but Chromium is not installed")
-    pytestmark.append(pytest.mark.skip(reason="Debian's chromium is not installed"))
-
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = browser_marks()
 
 
 @pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
-        page = context.new_page()
-        yield page
-        context.close()
-        browser.close()
+def browser_page(open_page):
+    return open_page(viewport={"width": 360, "height": 740}, locale="en-US")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,32 +2,20 @@
 and lose nothing when the connection fails (draft kept in the browser, restored, resent)."""
 
 import datetime as dt
-import os
 import time
 
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, browser_marks
 from tonghu.accounts.roles import Role
-from tonghu.core.tests.test_browser import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [pytest.mark.browser]
-if not CHROMIUM:
-    pytestmark.append(pytest.mark.skip(reason="Debian's chromium is not installed"))
+pytestmark = browser_marks()
 
 
 @pytest.fixture
-def phone():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def phone(open_page):
+    return open_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,12 +2,13 @@
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tonghu.core.runner import supervise
+from tonghu.core.runner import default_web_workers, supervise
 
 
 class Command(BaseCommand):
@@ -16,17 +17,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("TONGHU_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("TONGHU_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("TONGHU_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1))))
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS or default_web_workers(),
+                            help="gunicorn processes (default: TONGHU_WEB_WORKERS, or one per CPU core, at least 2)")
+        parser.add_argument("--threads", type=int, default=settings.WEB_THREADS,
+                            help="threads per process, gthread worker (default: TONGHU_WEB_THREADS or 8; 1 = sync worker)")
         parser.add_argument("--job-workers", type=int, default=int(os.environ.get("TONGHU_JOB_WORKERS", "1")),
                             help="background workers on this machine (0 to run workers elsewhere)")
         parser.add_argument("--migrate", action="store_true", help="apply migrations first")
 
-    def handle(self, *args, host, port, workers, job_workers, migrate, **options):
+    def handle(self, *args, host, port, workers, threads, job_workers, migrate, **options):
         if migrate:
             call_command("migrate", interactive=False)
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("数据库有未应用的迁移，请先运行 `tonghu migrate`。 / Unapplied migrations: run `tonghu migrate` first.")
-        self.stdout.write(f"tonghu serving on http://{host}:{port}/ with {workers} web workers and {job_workers} job workers")
+        self.stdout.write(f"tonghu serving on http://{host}:{port}/ with {workers} web workers × {threads} threads and {job_workers} job workers")
         self.stdout.flush()
-        raise SystemExit(supervise(host=host, port=port, web_workers=workers, job_workers=job_workers, out=self.stdout))
+        raise SystemExit(supervise(host=host, port=port, web_workers=workers, web_threads=threads, job_workers=job_workers, out=self.stdout))
