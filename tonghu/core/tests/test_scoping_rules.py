@@ -97,3 +97,4 @@ def test_in_scope_is_a_prefix_test_on_the_users_region(world, make_user):
     supervisor = make_user(Role.SUPERVISOR, "451027001000")
     assert in_scope(supervisor, "451027001200") and in_scope(supervisor, "451027001000")
     assert not in_scope(supervisor, "451027002200") and not in_scope(supervisor, "") and not in_scope(supervisor, None)
+    assert not in_scope(None, "451027001200")  # no user at all (a background job without an actor)
