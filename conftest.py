@@ -110,3 +110,19 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def page_queries():
+    """``page_queries(client, url)``: the number of SQL queries one GET of ``url`` makes (the page must answer 200).
+    List pages pin it for a few rows and for more rows, so that a query per row (N+1) fails the test."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client, url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(ctx.captured_queries)
+
+    return count
