@@ -88,6 +88,24 @@ def users(world, make_user):
 
 
 @pytest.fixture
+def make_child(world):
+    """The one way tests make a child's file: through ``registry.services.child_create`` (validation, audit entry,
+    status history, classification), as a user would. ``make_child("名字", village=…, sex=…, birth_date=…, **fields)``;
+    the village is a code of the ``world`` fixture (default: the in-scope village)."""
+    import datetime as dt
+
+    from tonghu.registry.services import child_create
+
+    def make(name: str = "张伟", *, village: str = IN_SCOPE_VILLAGE, actor="test", confirm: bool = True, **fields):
+        data = {"name": name, "sex": fields.pop("sex", "M"), "birth_date": fields.pop("birth_date", dt.date(2015, 3, 8)),
+                "village": world[village]}
+        data.update(fields)
+        return child_create(actor=actor, data=data, confirm_similar=confirm)
+
+    return make
+
+
+@pytest.fixture
 def login(client):
     def do(user):
         client.force_login(user)
@@ -142,3 +160,19 @@ def open_page(monkeypatch):
                 context.close()
             browser.close()
             connections.close_all()
+
+
+@pytest.fixture
+def page_queries():
+    """``page_queries(client, url)``: the number of SQL queries one GET of ``url`` makes (the page must answer 200).
+    List pages pin it for a few rows and for more rows, so that a query per row (N+1) fails the test."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client, url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(ctx.captured_queries)
+
+    return count

@@ -14,6 +14,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     || echo "Could not install ${missing[*]}: the tests that need them will be skipped."
 fi
 if command -v chromium >/dev/null 2>&1; then export TONGHU_REQUIRE_BROWSER=1; fi
+# installed here, so the printed-file tests must run: a missing pdftotext is then an error, not a skip
+if command -v pdftotext >/dev/null 2>&1; then export TONGHU_REQUIRE_PDFTOTEXT=1; fi
 
 pg_up() { .venv/bin/python -c 'import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(("127.0.0.1",5432)))'; }
 if ! pg_up && command -v pg_ctlcluster >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -224,7 +224,9 @@ def report_from_visit(*, actor, visit, situation, description, immediate_danger)
     if isinstance(date, dt.datetime):
         occurred = date
     elif isinstance(date, dt.date):
-        occurred = timezone.make_aware(dt.datetime.combine(date, dt.time(12, 0)))
+        # a visit has a date, not a time: noon of that day, but never later than now (a visit recorded in the
+        # morning would otherwise be "in the future" and the intake would refuse the report)
+        occurred = min(timezone.make_aware(dt.datetime.combine(date, dt.time(12, 0))), timezone.now())
     return report_file(actor=actor, situation=situation, what_happened=description, immediate_danger=immediate_danger,
                        child=visit.child, occurred_at=occurred, channel=Channel.VISIT, source_ref=f"visit:{visit.pk}")
 

@@ -91,5 +91,8 @@ def test_directors_and_supervisors_cannot_decide(world, users, profiles, facts_t
     for role in (Role.CHILD_DIRECTOR, Role.SUPERVISOR):
         client.force_login(users[role])
         assert client.post(reverse("policy_gap_decide", kwargs={"pk": gap.pk}), {"decision": "enrolled"}).status_code == 404
+    gap.refresh_from_db()
+    assert gap.decision == "" and gap.decided_by is None
+    assert not GapDecision.objects.filter(gap=gap).exists()
     client.force_login(users[Role.SUPERVISOR])
     assert client.get(reverse("policy_gap_list") + f"?region={GX}").status_code == 200

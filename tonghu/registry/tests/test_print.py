@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 
@@ -20,7 +21,11 @@ ID = make_id_number("451027", dt.date(2015, 3, 8), "F", 2)
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
+    """The PDF's text through poppler's pdftotext. Without it the test is skipped — unless TONGHU_REQUIRE_PDFTOTEXT
+    is set (scripts/test.sh sets it when pdftotext is installed, as CI does), where a missing tool is an error."""
     if not shutil.which("pdftotext"):
+        if os.environ.get("TONGHU_REQUIRE_PDFTOTEXT"):
+            raise RuntimeError("TONGHU_REQUIRE_PDFTOTEXT is set but pdftotext (poppler-utils) is not installed")
         pytest.skip("pdftotext (poppler-utils) not installed")
     path = tmp_path / "f.pdf"
     path.write_bytes(pdf)
@@ -35,6 +40,16 @@ def child(world):
     Guardian.objects.create(child=c, role="father", name="韦大山", phone="13907760001", occupation="外出务工")
     Assistance.objects.create(child=c, scheme="dibao", amount_month=300)
     return c
+
+
+def test_missing_pdftotext_fails_instead_of_skipping_when_required(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("TONGHU_REQUIRE_PDFTOTEXT", "1")
+    with pytest.raises(RuntimeError, match="TONGHU_REQUIRE_PDFTOTEXT"):
+        pdf_text(b"%PDF-1.4", tmp_path)
+    monkeypatch.delenv("TONGHU_REQUIRE_PDFTOTEXT")
+    with pytest.raises(pytest.skip.Exception):
+        pdf_text(b"%PDF-1.4", tmp_path)
 
 
 def test_layout_from_a_plain_dict(tmp_path):

@@ -4,6 +4,7 @@ API scoping, the permission matrix for this app's URLs."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tonghu.accounts.roles import Role
@@ -83,8 +84,9 @@ def test_r_b1_census_campaign_progress_and_reminders(make_child, users, client):
     assert Notification.objects.filter(user=director, kind="census_started").exists()
     services.census_confirm(actor=director, part=part, child=kids[0], outcome="present")
     services.census_confirm(actor=director, part=part, child=kids[1], outcome="moved")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as excinfo:
         services.census_confirm(actor=director, part=part, child=kids[3], outcome="present")  # another village
+    assert excinfo.value.message_dict == {"child": ["儿童：不属于本村（社区）。"]}
     progress = selectors.campaign_progress(officer, campaign)
     by_village = {v["village"].code: v for v in progress["villages"]}
     assert (by_village["451027001200"]["confirmed"], by_village["451027001200"]["expected"], by_village["451027001200"]["moved"]) == (2, 3, 1)

@@ -1,0 +1,65 @@
+"""What an audit entry records and what verification refuses (docs/permissions.md rule 9, R-N1; issue 20 item 4:
+these pin the details the mutation run of ``audit/services.py`` found unguarded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from conftest import IN_SCOPE_VILLAGE
+from tonghu.accounts.roles import Role
+from tonghu.audit.models import AuditEntry, AuditHead
+from tonghu.audit.services import audit_log, diff, verify_chain
+
+
+@pytest.mark.django_db
+def test_changes_are_stored_as_plain_json(world, make_user):
+    user = make_user(Role.COUNTY_OFFICER, "451027000000")
+    entry = audit_log(actor=user, action="update", changes={
+        "village": world[IN_SCOPE_VILLAGE], "born": dt.date(2015, 3, 8), "at": dt.datetime(2026, 1, 2, 3, 4, 5),
+        "amount": Decimal("350.50"), "none": None, "flag": True, "count": 3, "ratio": 0.5,
+        "list": [world[IN_SCOPE_VILLAGE], dt.date(2020, 1, 1)], "nested": {1: {"d": dt.date(2021, 2, 3)}},
+    })
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.changes == {
+        "village": IN_SCOPE_VILLAGE, "born": "2015-03-08", "at": "2026-01-02T03:04:05", "amount": "350.50", "none": None,
+        "flag": True, "count": 3, "ratio": 0.5, "list": [IN_SCOPE_VILLAGE, "2020-01-01"], "nested": {"1": {"d": "2021-02-03"}},
+    }
+
+
+@pytest.mark.django_db
+def test_an_entry_without_object_or_summary_stores_empty_texts_and_the_actors_region(world, make_user):
+    user = make_user(Role.CHILD_DIRECTOR, IN_SCOPE_VILLAGE)
+    entry = AuditEntry.objects.get(pk=audit_log(actor=user, action="login").pk)
+    assert (entry.object_type, entry.object_id, entry.object_repr, entry.summary) == ("", "", "", "")
+    assert entry.region_code == IN_SCOPE_VILLAGE and entry.actor == user and entry.actor_name == user.username
+    named = audit_log(actor="ledger-import", action="import")
+    assert (named.actor, named.actor_name, named.region_code) == (None, "ledger-import", "")
+
+
+def test_diff_lists_fields_added_removed_and_changed_only():
+    assert diff({"a": 1, "b": 2, "c": 3}, {"b": 2, "c": 4, "d": 5}) == {"a": [1, None], "c": [3, 4], "d": [None, 5]}
+    assert diff({}, {}) == {}
+
+
+@pytest.mark.django_db
+def test_verification_reads_the_chain_in_batches():
+    entries = [audit_log(actor="tester", action="view", summary=str(i)) for i in range(5)]
+    assert verify_chain(batch=2) == (5, None, "")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_audithead SET count = count + 1 WHERE id = 1")
+    assert verify_chain(batch=2) == (5, None, "head")
+    assert entries[-1].hash == AuditHead.objects.get().last_hash
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column,value", [("count", "count + 1"), ("last_hash", "'" + "a" * 64 + "'")])
+def test_a_head_that_disagrees_in_count_or_hash_alone_is_reported(column, value):
+    for i in range(3):
+        audit_log(actor="tester", action="view", summary=str(i))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE audit_audithead SET {column} = {value} WHERE id = 1")
+    assert verify_chain() == (3, None, "head")
