@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from tonghu.audit.services import audit_log, diff
 
 from . import engine
-from .childfacts import child_facts
+from .childfacts import child_facts, facts_queryset
 from .facts import ChildFacts, FactsError
 from .labels import ENTRY_SECTIONS, profile_error_zh, scheme_label
 from .models import (
@@ -463,7 +463,7 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
     """Classify many children at once (the demo, ledger imports): children never classified get bulk inserts (no
     notifications: a first classification is not a change); children already classified go through
     :func:`classification_refresh` (history, notifications). Pass a queryset prepared with
-    ``tonghu.registry.facts.facts_queryset`` to keep the number of queries constant."""
+    ``childfacts.facts_queryset`` to keep the number of queries constant."""
     on = on or timezone.localdate()
     now = timezone.now()
     profiles = _profiles()
@@ -509,12 +509,7 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
 def _children_with_files():
     from tonghu.registry.models import Child
 
-    qs = Child.objects.filter(status="active")
-    try:
-        from tonghu.registry.facts import facts_queryset  # everything child_facts reads, prefetched
-    except ImportError:  # pragma: no cover
-        return qs.select_related("village")
-    return facts_queryset(qs)
+    return facts_queryset(Child.objects.filter(status="active"))
 
 
 def classification_daily(*, on: dt.date | None = None, region_prefix: str = "", actor=None, progress=None,

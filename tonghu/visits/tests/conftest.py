@@ -42,9 +42,9 @@ def facts(monkeypatch):
     """``facts[child.pk] = builder`` chooses a child's facts; default: left-behind."""
     chosen: dict[int, object] = {}
 
-    def fake(child):
+    def fake(child, on=None):
         builder = chosen.get(child.pk, left_behind)
-        return builder(child), True
+        return builder(child)
 
     monkeypatch.setattr("tonghu.visits.planning.facts_for", fake)
     return chosen
