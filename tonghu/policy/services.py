@@ -469,7 +469,6 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
     profiles = _profiles()
     batch_c, batch_h, batch_g = [], [], []
     n = 0
-    classified: set[int] | None = None
 
     def flush():
         with transaction.atomic():
@@ -478,10 +477,8 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
             EntitlementGap.objects.bulk_create(batch_g, batch_size=500)
         batch_c.clear(), batch_h.clear(), batch_g.clear()
 
-    for child in children:
-        if classified is None:  # first row: which children already have a stored classification
-            classified = set(ChildClassification.objects.values_list("child_id", flat=True)) if ChildClassification.objects.exists() else set()
-        if child.pk in classified:
+    for child, classified in _with_classified(children):
+        if classified:
             classification_refresh(child=child, on=on, trigger=ChangeTrigger.FACTS, actor=actor, profiles=profiles)
             n += 1
             continue
@@ -504,6 +501,32 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
                 progress(n)
     flush()
     return n
+
+
+def _with_classified(children: Iterable, chunk: int = 500):
+    """``(child, already classified?)`` for each child, looking the stored classifications up ``chunk`` at a time."""
+    batch: list = []
+
+    def emit():
+        known = set(ChildClassification.objects.filter(child_id__in=[c.pk for c in batch]).values_list("child_id", flat=True))
+        out = [(c, c.pk in known) for c in batch]
+        batch.clear()
+        return out
+
+    for child in children:
+        batch.append(child)
+        if len(batch) >= chunk:
+            yield from emit()
+    if batch:
+        yield from emit()
+
+
+def classification_facts_changed(child_ids: list[int], *, reason: str = "", actor=None) -> None:
+    """Subscriber of ``tonghu.core.events.facts_changed`` (order 10, before the visit schedules): recompute and
+    store the classification of every child whose facts changed, in bulk."""
+    from .childfacts import children_by_ids
+
+    classification_refresh_many(children_by_ids(child_ids), actor=actor)
 
 
 def _children_with_files():

@@ -146,6 +146,14 @@ def schedule_refresh_many(children, *, today: dt.date | None = None) -> int:
     return n
 
 
+def schedule_facts_changed(child_ids: list[int], *, reason: str = "", actor=None) -> None:
+    """Subscriber of ``tonghu.core.events.facts_changed`` (order 20, after the classification): recompute the
+    schedules of every child whose facts changed, after the commit that changed them."""
+    from tonghu.policy.childfacts import children_by_ids
+
+    schedule_refresh_many(children_by_ids(child_ids))
+
+
 # ----------------------------------------------------------------------------------------------- visits
 
 VISIT_TEXT_FIELDS = ["people_met", "living_conditions", "guardianship", "caregiver_performance", "schooling", "health",
