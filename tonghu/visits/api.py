@@ -118,7 +118,7 @@ class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         d = serializer.validated_data
         try:
             visit = services.visit_record(
-                actor=self.request.user, child=d["child"], kind=d["kind"], date=d["date"], method=d.get("method", "phone"),
+                actor=self.request.user, child=d["child"], kind=d["kind"], date=d["date"], method=d.get("method", ""),
                 contacted_person=d.get("contacted_person", ""), details={k: d.get(k) for k in services.VISIT_TEXT_FIELDS},
                 near_water=d.get("near_water"), problems=d.get("problems") or [], harm_found=d.get("harm_found", False),
                 harm_situation=d.get("harm_situation", ""), harm_description=d.get("harm_description", ""),

@@ -124,7 +124,7 @@ class VisitCreateView(CapabilityMixin, FormView):
         d = form.cleaned_data
         try:
             visit = services.visit_record(
-                actor=self.request.user, child=self.child, kind=d["kind"], date=d["date"], method=d.get("method") or "phone",
+                actor=self.request.user, child=self.child, kind=d["kind"], date=d["date"], method=d.get("method") or "",
                 contacted_person=d.get("contacted_person") or "",
                 details={k: d.get(k) for k in services.VISIT_TEXT_FIELDS},
                 near_water=d.get("near_water"), problems=d["problems"], photos=self.request.FILES.getlist("photos"),

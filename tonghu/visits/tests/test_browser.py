@@ -67,6 +67,8 @@ def test_director_records_a_visit_on_a_phone_and_keeps_the_draft_offline(live_se
     page.goto(live_server.url + f"/visits/new/{other.pk}/?kind=home_visit")
     page.fill("#id_living_conditions", "砖房，屋内整洁")
     page.fill("#id_people_met", "祖父、儿童本人")
+    for field, text in (("guardianship", "祖父照料"), ("schooling", "在校"), ("health", "良好"), ("psychology", "开朗")):  # R-C3
+        page.fill(f"#id_{field}", text)
     page.route("**/visits/new/**", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     page.click("[data-testid=submit]")
     banner = page.locator("[data-testid=draft-banner]")
