@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from tonghu.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from tonghu.audit.services import audit_log
+from tonghu.core.idempotency import IdempotentAPIMixin
 from tonghu.registry.models import Child
 
 from . import services
@@ -95,7 +96,7 @@ class VisitSerializer(serializers.ModelSerializer):
                  "due_on": p.due_on} for p in obj.problems.all()]
 
 
-class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class VisitViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Visits in the caller's region (list, retrieve) and recording one (create, through the same service as the
     page: back-dating limit, late-entry flag, problems, schedule update, audit)."""
 
