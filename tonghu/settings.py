@@ -253,7 +253,7 @@ TONGHU = {
     "NOTIFY_CHANNELS": [c for c in os.environ.get("TONGHU_NOTIFY_CHANNELS", "tonghu.visits.notify.ConsoleChannel,tonghu.visits.notify.EmailChannel").split(",") if c],
     # After a commit that changed more children's facts than this (an import), their classification and visit
     # schedules are recomputed by a background job instead of at once (tonghu.core.events).
-    "FACTS_INLINE_MAX": env_int("TONGHU_FACTS_INLINE_MAX", 1000),
+    "FACTS_INLINE_MAX": env_int("TONGHU_FACTS_INLINE_MAX", 200),
 }
 EMAIL_BACKEND = os.environ.get("TONGHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

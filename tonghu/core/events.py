@@ -10,7 +10,7 @@ facts), so firing twice for the same child — a replayed offline submission —
 
 Subscribers are registered by their apps in ``AppConfig.ready()`` (:func:`subscribe`): a lower layer never imports
 a higher one. Many ids at once (an import) go to a background job (``core.facts_changed``, run by the job worker)
-once there are more than ``TONGHU_FACTS_INLINE_MAX`` (default 1,000) of them, so a big import does not wait for them.
+once there are more than ``TONGHU_FACTS_INLINE_MAX`` (default 200) of them, so a big import does not wait for them.
 
 Where the ids are kept: one :class:`_Batch` per transaction, remembered on the database connection; it is the
 callback registered with ``transaction.on_commit``. When the transaction (or the savepoint that registered it)
@@ -106,7 +106,7 @@ def dispatch(child_ids: list[int], *, reason: str, actor=None) -> None:
     """Run the subscribers for committed changes: here, or in a background job when there are many ids."""
     if not child_ids:
         return
-    limit = settings.TONGHU.get("FACTS_INLINE_MAX", 1000)
+    limit = settings.TONGHU.get("FACTS_INLINE_MAX", 200)
     if len(child_ids) > limit and getattr(actor, "is_authenticated", False):
         from django.utils.translation import gettext
 
