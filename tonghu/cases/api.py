@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from tonghu.core.idempotency import IdempotentAPIMixin
 from tonghu.core.models import Region
 
 from .models import Case, Report, Situation
@@ -54,7 +55,7 @@ class ReportCreateSerializer(serializers.Serializer):
         return region
 
 
-class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(IdempotentAPIMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """File a mandatory report (POST) and follow one's own reports (GET): status and plain-words outcome only."""
 
     capability = "cases.report"
@@ -70,17 +71,24 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         return ReportCreateSerializer if self.action == "create" else ReportStatusSerializer
 
     def create(self, request, *args, **kwargs):
+        """File a report once per ``Idempotency-Key``: a repeat answers with the first report (tonghu.core.idempotency)."""
+        from rest_framework import status
+        from rest_framework.response import Response
+
+        def render(report):
+            return Response(ReportStatusSerializer(report).data, status=status.HTTP_201_CREATED)
+
+        replayed = self.replay(request, render)
+        if replayed is not None:
+            return replayed
         incoming = ReportCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         try:
-            report = report_file(actor=request.user, **data)
+            report, _created = self.create_once(request, lambda: report_file(actor=request.user, **data))
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}) from exc
-        from rest_framework import status
-        from rest_framework.response import Response
-
-        return Response(ReportStatusSerializer(report).data, status=status.HTTP_201_CREATED)
+        return render(report)
 
 
 class CaseSerializer(serializers.ModelSerializer):

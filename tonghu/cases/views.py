@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
@@ -12,6 +13,7 @@ from django.views.generic import FormView
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 from tonghu.core.forms import add_service_errors
+from tonghu.core.idempotency import IdempotentViewMixin, previous
 from tonghu.core.views import CapabilityMixin, CapabilityView
 
 from . import forms as f
@@ -34,9 +36,12 @@ from .selectors import (
 # ----------------------------------------------------------------------------------------- intake
 
 
-class ReportCreateView(CapabilityMixin, FormView):
+class ReportCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
     capability = "cases.report"
     form_class = f.ReportForm
+
+    def get_repeat_url(self, report):
+        return reverse("report_received" if self.channel == Channel.HOTLINE else "report_detail", kwargs={"pk": report.pk})
     template_name = "cases/report_form.html"
     channel = Channel.FORM
 
@@ -70,7 +75,7 @@ class ReportCreateView(CapabilityMixin, FormView):
         else:
             kwargs.update(reporter_unit=d.get("reporter_unit", ""), reporter_phone=d.get("reporter_phone", ""))
         try:
-            report = services.report_file(actor=self.request.user, **kwargs)
+            report = self.create_once(lambda: services.report_file(actor=self.request.user, **kwargs))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -171,7 +176,7 @@ class ReceivedReportView(CapabilityView):
         return redirect("report_received", pk=report.pk)
 
 
-class AcceptView(CapabilityMixin, FormView):
+class AcceptView(IdempotentViewMixin, CapabilityMixin, FormView):
     capability = "cases.handle"
     deny_with_404 = True
     template_name = "cases/report_accept.html"
@@ -192,12 +197,18 @@ class AcceptView(CapabilityMixin, FormView):
         ctx["decline_form"] = kwargs.get("decline_form") or f.DeclineForm()
         return ctx
 
+    def get_repeat_url(self, obj):
+        return reverse("case_detail", kwargs={"pk": obj.pk}) if isinstance(obj, Case) else reverse("report_received", kwargs={"pk": self.report.pk})
+
     def post(self, request, *args, **kwargs):
+        done = previous(request.user, self.posted_token())
+        if done is not None:  # accepted or declined already with this page's token
+            return self.repeated(done)
         if request.POST.get("action") == "decline":
             form = f.DeclineForm(request.POST)
             if form.is_valid():
                 try:
-                    services.report_decline(actor=request.user, report=self.report, **form.cleaned_data)
+                    self.create_once(lambda: (services.report_decline(actor=request.user, report=self.report, **form.cleaned_data), self.report)[1])
                     messages.info(request, _("已记录不予受理，并告知报告人。"))
                     return redirect("report_received", pk=self.report.pk)
                 except ValidationError as exc:
@@ -206,7 +217,8 @@ class AcceptView(CapabilityMixin, FormView):
         form = self.get_form()
         if form.is_valid():
             try:
-                case = services.report_accept(actor=request.user, report=self.report, members=form.cleaned_data["members"], note=form.cleaned_data["note"])
+                case = self.create_once(lambda: services.report_accept(actor=request.user, report=self.report, members=form.cleaned_data["members"],
+                                                                       note=form.cleaned_data["note"]))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -254,8 +266,9 @@ class CaseDetailView(CapabilityView):
         return ctx
 
 
-class CaseActionView(CapabilityMixin, FormView):
-    """A form on one case: only for the case team (404 otherwise); the service does the write."""
+class CaseActionView(IdempotentViewMixin, CapabilityMixin, FormView):
+    """A form on one case: only for the case team (404 otherwise); the service does the write, once per client
+    token (a repeat goes back to the case without writing again)."""
 
     deny_with_404 = True
     template_name = "cases/case_action.html"
@@ -282,9 +295,12 @@ class CaseActionView(CapabilityMixin, FormView):
     def perform(self, form):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def get_repeat_url(self, obj):
+        return reverse("case_detail", kwargs={"pk": self.case.pk})
+
     def form_valid(self, form):
         try:
-            self.perform(form)
+            self.create_once(lambda: (self.perform(form), self.case)[1])  # the token remembers the case it acted on
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

@@ -140,3 +140,24 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class IdempotencyKey(models.Model):
+    """A create that already happened: the client's token (a UUID the form or app made before the first attempt)
+    and what it created. A repeat with the same token returns that object instead of creating another one (a lost
+    response, a resent draft, a replayed offline submission). See ``tonghu.core.idempotency``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField(_("提交编号"))
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name=_("记录类型"), on_delete=models.CASCADE)
+    object_id = models.CharField(_("记录编号"), max_length=64)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("重复提交保护")
+        verbose_name_plural = _("重复提交保护")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.content_type.app_label}.{self.content_type.model}#{self.object_id}"

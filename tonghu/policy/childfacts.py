@@ -1,147 +1,127 @@
-"""From a registry ``Child`` to the engine's :class:`~tonghu.policy.facts.ChildFacts`.
+"""THE conversion from a registry file to the policy engine's pure-Python facts (``tonghu.policy.facts``).
 
-The registry owns the adapter (``tonghu.registry.facts.child_facts``); this module uses it when it exists. Until
-it does, :func:`fallback_child_facts` builds the same facts from the registry's fields (documented in
-docs/policy.md), so classification works either way. Facts that fail the engine's strict parsing raise
-:class:`~tonghu.policy.facts.FactsError` naming the field; the caller stores that as the child's result.
+The one place a child's facts are read from the database: classification (``services.classification_refresh``),
+the visit cadence (``tonghu.visits.planning``) and anything later that needs the engine's view of a child use it.
+It lives in ``policy`` because the registry is the layer below and must not import the engine (docs/architecture.md).
+
+``child_facts(child)`` reads one file (prefetch ``guardians__restrictions``, ``guardianship_problems`` and
+``assistance`` and select ``village``/``household`` when calling it for many children) and returns a
+:class:`~tonghu.policy.facts.ChildFacts`. It is a one-to-one mapping: every enum value in the registry is the
+policy engine's code. Evidence is "on file" when the flag is set (uploading an attachment for the fact sets it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
-from typing import Any
 
 from django.utils import timezone
 
-from .facts import ChildFacts
+from . import facts as F
 
-_SEX = {"M": "male", "F": "female"}
+_SEX = {"M": F.Sex.MALE, "F": F.Sex.FEMALE}
 
 
-def registry_adapter():
-    try:
-        module = importlib.import_module("tonghu.registry.facts")
-    except ModuleNotFoundError:
+def _disability(type_: str, grade, evidence: bool) -> F.Disability | None:
+    if not type_ or not grade:
         return None
-    return getattr(module, "child_facts", None)
+    return F.Disability(type=F.DisabilityType(type_), grade=int(grade), evidence=bool(evidence))
 
 
-def child_facts(child, on: dt.date | None = None) -> ChildFacts:
-    """The child's facts; assistance counts as received when active on ``on`` (default today)."""
-    adapter = registry_adapter()
-    if adapter is not None:
-        if "on" in inspect.signature(adapter).parameters:
-            return adapter(child, on=on)
-        return adapter(child)
-    return fallback_child_facts(child, today=on)
+def _evidenced(flag: bool, date, evidence: bool) -> F.Evidenced | None:
+    return F.Evidenced(date=date, evidence=bool(evidence)) if flag else None
 
 
-def _d(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
+def guardian_facts(g) -> F.Guardian:
+    working_away = None
+    if g.working_away and g.away_since:
+        working_away = F.WorkingAway(
+            since=g.away_since, until=g.away_until, destination_code=g.away_destination_code or None,
+            has_short_trips_home=bool(g.away_short_trips_home), evidence=bool(g.away_evidence),
+        )
+    restrictions = tuple(
+        F.Restriction(kind=F.RestrictionKind(r.kind), start=r.start, end=r.end, evidence=bool(r.evidence))
+        for r in g.restrictions.all()
+    )
+    return F.Guardian(
+        role=F.Role(g.role),
+        relation=g.relation or None,
+        name=g.name or None,
+        deceased=F.Deceased(date=g.deceased_date, declared_by_court=bool(g.deceased_by_court), evidence=bool(g.deceased_evidence)) if g.deceased else None,
+        declared_missing=_evidenced(g.missing_declared, g.missing_date, g.missing_evidence),
+        working_away=working_away,
+        restrictions=restrictions,
+        out_of_contact=F.OutOfContact(since=g.out_of_contact_since, police_report_accepted=g.police_report_date, evidence=bool(g.out_of_contact_evidence)) if g.out_of_contact else None,
+        guardianship_revoked=_evidenced(g.guardianship_revoked, g.revoked_date, g.revoked_evidence),
+        deported=_evidenced(g.deported, g.deported_date, g.deported_evidence),
+        disability=_disability(g.disability_type, g.disability_grade, g.disability_evidence),
+        serious_illness=F.Illness(name=g.serious_illness_name or None, evidence=bool(g.serious_illness_evidence)) if g.serious_illness else None,
+    )
 
 
-def _evidenced(flag, date, evidence) -> dict[str, Any] | None:
-    if not flag:
-        return None
-    return {"date": _d(date), "evidence": bool(evidence)}
-
-
-def _code(value: str | None, lengths: tuple[int, ...]) -> str | None:
-    return value if value and value.isdigit() and len(value) in lengths else None
-
-
-def _all(obj, name: str) -> list:
-    related = getattr(obj, name, None)
-    return list(related.all()) if related is not None and hasattr(related, "all") else []
-
-
-def fallback_child_facts(child, today: dt.date | None = None) -> ChildFacts:
-    today = today or timezone.localdate()
-    g = lambda name, default=None: getattr(child, name, default)  # noqa: E731
-    health: dict[str, Any] = {"psych_behaviour_problem": bool(g("psych_problem", False))}
-    if g("disability_type") and g("disability_grade"):
-        health["disability"] = {"type": g("disability_type"), "grade": int(g("disability_grade")),
-                                "evidence": bool(g("disability_evidence", False))}
-    if g("health_status") == "serious_illness":
-        health["serious_illness"] = {"name": g("illness_name") or None, "evidence": bool(g("illness_evidence", False))}
-    if g("hiv_infected"):
-        health["hiv"] = {"evidence": bool(g("hiv_evidence", False))}
-    kid: dict[str, Any] = {
-        "birth_date": _d(child.birth_date),
-        "name": child.name,
-        "sex": _SEX.get(g("sex")),
-        "hukou_type": g("hukou_type") or "unknown",
-        "hukou_region_code": _code(g("hukou_region_code"), (6, 9, 12)),
-        "residence_code": child.village_id,
-        "health": health,
-    }
-    village = g("village")
-    if village is not None and getattr(village, "urban_rural", ""):
-        kid["lives_in_rural_area"] = village.is_rural
-    if g("schooling_status"):
-        kid["schooling"] = {"status": g("schooling_status"), "boarding": g("boarding"),
-                            "dropout_since": _d(g("dropout_since"))}
-    if g("single_parent"):
-        kid["single_parent_family"] = g("single_parent")
-    problems = [p for p in _all(child, "guardianship_problems") if not getattr(p, "resolved_on", None)]
-    if problems:
-        kid["guardianship_problems"] = [{"kind": p.kind, "since": _d(p.since), "evidence": bool(p.evidence)} for p in problems]
-    if g("other_difficulty"):
-        kid["other_difficulty"] = {"description": g("other_difficulty"), "evidence": bool(g("other_difficulty_evidence", False))}
-    kid["birth_parents_unfound"] = _evidenced(g("birth_parents_unfound"), g("birth_parents_unfound_date"),
-                                              g("birth_parents_unfound_evidence"))
-
-    household: dict[str, Any] = {}
-    hh = g("household")
+def child_facts(child, *, on: dt.date | None = None) -> F.ChildFacts:
+    """The facts the policy engine classifies ``child`` by. ``on``: the day assistance must be active (today)."""
+    on = on or timezone.localdate()
+    village = child.village
+    health = F.Health(
+        disability=_disability(child.disability_type, child.disability_grade, child.disability_evidence),
+        serious_illness=F.Illness(name=child.illness_name or None, evidence=bool(child.illness_evidence)) if child.health_status == "serious_illness" else None,
+        hiv=F.HivInfection(evidence=bool(child.hiv_evidence)) if child.hiv_infected else None,
+        psych_behaviour_problem=bool(child.psych_problem),
+    )
+    schooling = None
+    if child.schooling_status:
+        schooling = F.Schooling(status=F.SchoolingStatus(child.schooling_status), boarding=child.boarding, dropout_since=child.dropout_since)
+    problems = tuple(
+        F.GuardianshipProblem(kind=F.GuardianshipProblemKind(p.kind), since=p.since, evidence=bool(p.evidence))
+        for p in child.guardianship_problems.all()
+        if p.resolved_on is None or p.resolved_on > on
+    )
+    fact_child = F.Child(
+        birth_date=child.birth_date,
+        name=child.name,
+        sex=_SEX.get(child.sex),
+        hukou_type=F.HukouType(child.hukou_type or "unknown"),
+        hukou_region_code=child.hukou_region_code or None,
+        residence_code=child.village_id,
+        lives_in_rural_area=village.is_rural if village.urban_rural else None,
+        health=health,
+        schooling=schooling,
+        single_parent_family=F.Role(child.single_parent) if child.single_parent else None,
+        guardianship_problems=problems,
+        other_difficulty=F.OtherDifficulty(description=child.other_difficulty, evidence=bool(child.other_difficulty_evidence)) if child.other_difficulty.strip() else None,
+        birth_parents_unfound=_evidenced(child.birth_parents_unfound, child.birth_parents_unfound_date, child.birth_parents_unfound_evidence),
+    )
+    hh = child.household
+    household = F.Household()
     if hh is not None:
-        income = getattr(hh, "income_per_head_year", None)
-        household = {"income_per_head_yuan_year": float(income) if income is not None else None,
-                     "dibao": bool(getattr(hh, "dibao", False)), "tekun": bool(getattr(hh, "tekun", False)),
-                     "low_income": bool(getattr(hh, "low_income", False))}
-
-    guardians = []
-    for gd in _all(child, "guardians"):
-        out: dict[str, Any] = {"role": gd.role, "relation": gd.relation or None, "name": gd.name or None}
-        if gd.deceased:
-            out["deceased"] = {"date": _d(gd.deceased_date), "declared_by_court": bool(gd.deceased_by_court),
-                               "evidence": bool(gd.deceased_evidence)}
-        out["declared_missing"] = _evidenced(gd.missing_declared, gd.missing_date, gd.missing_evidence)
-        if gd.working_away and gd.away_since:
-            out["working_away"] = {"since": _d(gd.away_since), "until": _d(gd.away_until),
-                                   "destination_code": _code(gd.away_destination_code, (2, 4, 6, 9, 12)),
-                                   "has_short_trips_home": bool(gd.away_short_trips_home),
-                                   "evidence": bool(gd.away_evidence)}
-        restrictions = [{"kind": r.kind, "from": _d(r.start), "to": _d(r.end), "evidence": bool(r.evidence)}
-                        for r in _all(gd, "restrictions") if r.start]
-        if restrictions:
-            out["restrictions"] = restrictions
-        if gd.out_of_contact:
-            out["out_of_contact"] = {"since": _d(gd.out_of_contact_since),
-                                     "police_report_accepted": _d(gd.police_report_date),
-                                     "evidence": bool(gd.out_of_contact_evidence)}
-        out["guardianship_revoked"] = _evidenced(gd.guardianship_revoked, gd.revoked_date, gd.revoked_evidence)
-        out["deported"] = _evidenced(gd.deported, gd.deported_date, gd.deported_evidence)
-        if gd.disability_type and gd.disability_grade:
-            out["disability"] = {"type": gd.disability_type, "grade": int(gd.disability_grade),
-                                 "evidence": bool(gd.disability_evidence)}
-        if gd.serious_illness:
-            out["serious_illness"] = {"name": gd.serious_illness_name or None,
-                                      "evidence": bool(gd.serious_illness_evidence)}
-        guardians.append(out)
-
-    received = sorted({a.scheme for a in _all(child, "assistance")
-                       if a.scheme != "other" and (a.start is None or a.start <= today)
-                       and (a.end is None or a.end >= today)})
-    data = {"id": str(child.pk), "child": kid, "household": household, "guardians": guardians,
-            "assistance_received": received}
-    return ChildFacts.from_dict(_strip_none(data))
+        household = F.Household(
+            income_per_head_yuan_year=float(hh.income_per_head_year) if hh.income_per_head_year is not None else None,
+            dibao=bool(hh.dibao), tekun=bool(hh.tekun), low_income=bool(hh.low_income),
+        )
+    guardians = tuple(guardian_facts(g) for g in sorted(child.guardians.all(), key=lambda g: ({"father": 0, "mother": 1}.get(g.role, 2), g.pk)))
+    schemes = []
+    for a in child.assistance.all():
+        if a.active_on(on) and a.scheme not in schemes:
+            schemes.append(a.scheme)
+    return F.ChildFacts(
+        id=str(child.pk),
+        child=fact_child,
+        household=household,
+        guardians=guardians,
+        assistance_received=tuple(F.Scheme(s) for s in schemes),
+    )
 
 
-def _strip_none(value):
-    if isinstance(value, dict):
-        return {k: _strip_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_strip_none(v) for v in value]
-    return value
+def facts_queryset(qs):
+    """``qs`` with everything ``child_facts`` reads prefetched (a constant number of queries for a page)."""
+    return qs.select_related("village", "household").prefetch_related("guardians__restrictions", "guardianship_problems", "assistance")
+
+
+def children_by_ids(ids, *, chunk: int = 500):
+    """The children ``ids`` (any iterable), prefetched for :func:`child_facts`, in id order, ``chunk`` ids per query
+    (a list of 100,000 ids stays within every database's parameter limit)."""
+    from tonghu.registry.models import Child
+
+    ids = sorted({int(i) for i in ids})
+    for start in range(0, len(ids), chunk):
+        yield from facts_queryset(Child.objects.filter(pk__in=ids[start:start + chunk]).order_by("pk"))

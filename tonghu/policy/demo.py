@@ -15,16 +15,11 @@ def load_profiles(ctx):
 def classify_children(ctx):
     from tonghu.registry.models import Child
 
+    from .childfacts import facts_queryset  # everything child_facts reads, prefetched
     from .models import ChildClassification
     from .services import classification_refresh_many
 
-    qs = Child.objects.filter(classification__isnull=True).order_by("pk")
-    try:
-        from tonghu.registry.facts import facts_queryset  # everything child_facts reads, prefetched
-    except ImportError:
-        qs = qs.select_related("village", "household").prefetch_related("guardians__restrictions", "guardianship_problems", "assistance")
-    else:
-        qs = facts_queryset(qs)
+    qs = facts_queryset(Child.objects.filter(classification__isnull=True).order_by("pk"))
     n = classification_refresh_many(qs.iterator(chunk_size=500))
     left = ChildClassification.objects.filter(left_behind=True).count()
     diff = ChildClassification.objects.filter(in_difficulty=True).count()

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from tonghu.audit.services import audit_log, diff
 
 from . import engine
-from .childfacts import child_facts
+from .childfacts import child_facts, facts_queryset
 from .facts import ChildFacts, FactsError
 from .labels import ENTRY_SECTIONS, profile_error_zh, scheme_label
 from .models import (
@@ -463,13 +463,12 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
     """Classify many children at once (the demo, ledger imports): children never classified get bulk inserts (no
     notifications: a first classification is not a change); children already classified go through
     :func:`classification_refresh` (history, notifications). Pass a queryset prepared with
-    ``tonghu.registry.facts.facts_queryset`` to keep the number of queries constant."""
+    ``childfacts.facts_queryset`` to keep the number of queries constant."""
     on = on or timezone.localdate()
     now = timezone.now()
     profiles = _profiles()
     batch_c, batch_h, batch_g = [], [], []
     n = 0
-    classified: set[int] | None = None
 
     def flush():
         with transaction.atomic():
@@ -478,10 +477,8 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
             EntitlementGap.objects.bulk_create(batch_g, batch_size=500)
         batch_c.clear(), batch_h.clear(), batch_g.clear()
 
-    for child in children:
-        if classified is None:  # first row: which children already have a stored classification
-            classified = set(ChildClassification.objects.values_list("child_id", flat=True)) if ChildClassification.objects.exists() else set()
-        if child.pk in classified:
+    for child, classified in _with_classified(children):
+        if classified:
             classification_refresh(child=child, on=on, trigger=ChangeTrigger.FACTS, actor=actor, profiles=profiles)
             n += 1
             continue
@@ -506,15 +503,36 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
     return n
 
 
+def _with_classified(children: Iterable, chunk: int = 500):
+    """``(child, already classified?)`` for each child, looking the stored classifications up ``chunk`` at a time."""
+    batch: list = []
+
+    def emit():
+        known = set(ChildClassification.objects.filter(child_id__in=[c.pk for c in batch]).values_list("child_id", flat=True))
+        out = [(c, c.pk in known) for c in batch]
+        batch.clear()
+        return out
+
+    for child in children:
+        batch.append(child)
+        if len(batch) >= chunk:
+            yield from emit()
+    if batch:
+        yield from emit()
+
+
+def classification_facts_changed(child_ids: list[int], *, reason: str = "", actor=None) -> None:
+    """Subscriber of ``tonghu.core.events.facts_changed`` (order 10, before the visit schedules): recompute and
+    store the classification of every child whose facts changed, in bulk."""
+    from .childfacts import children_by_ids
+
+    classification_refresh_many(children_by_ids(child_ids), actor=actor)
+
+
 def _children_with_files():
     from tonghu.registry.models import Child
 
-    qs = Child.objects.filter(status="active")
-    try:
-        from tonghu.registry.facts import facts_queryset  # everything child_facts reads, prefetched
-    except ImportError:  # pragma: no cover
-        return qs.select_related("village")
-    return facts_queryset(qs)
+    return facts_queryset(Child.objects.filter(status="active"))
 
 
 def classification_daily(*, on: dt.date | None = None, region_prefix: str = "", actor=None, progress=None,

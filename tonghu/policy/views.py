@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from tonghu.core.capabilities import has_capability
+from tonghu.core.idempotency import IdempotentViewMixin
 from tonghu.core.models import Region
 from tonghu.core.scoping import prefix_range
 from tonghu.core.forms import add_service_errors
@@ -92,7 +94,7 @@ class ProfileDetailView(CapabilityView):
         return ctx
 
 
-class ProfileVersionCreateView(CapabilityMixin, FormView):
+class ProfileVersionCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
     capability = "policy.edit_profiles"
     deny_with_404 = True
     template_name = "policy/profile_edit.html"
@@ -131,17 +133,20 @@ class ProfileVersionCreateView(CapabilityMixin, FormView):
         path = form.cleaned_data["setting"]
         try:
             changes = services.overlay_for(path, form.cleaned_data["value"], form.cleaned_data["source"].strip())
-            version = services.profile_version_create(
+            version = self.create_once(lambda: services.profile_version_create(
                 actor=self.request.user, profile=self.row, effective_from=form.cleaned_data["effective_from"],
-                changes=changes, source=form.cleaned_data["source"], reason=form.cleaned_data["reason"])
+                changes=changes, source=form.cleaned_data["source"], reason=form.cleaned_data["reason"]))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已保存新版本 %(v)s，自 %(d)s 起生效。") % {"v": version, "d": version.effective_from})
         return redirect("policy_profile_detail", key=self.row.key)
 
+    def get_repeat_url(self, version):
+        return reverse("policy_profile_detail", kwargs={"key": self.row.key})
 
-class ProfileCreateView(CapabilityMixin, FormView):
+
+class ProfileCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
     """A province, city or county gets a profile of its own (inheriting everything, then changed by versions)."""
 
     capability = "policy.edit_profiles"
@@ -158,13 +163,17 @@ class ProfileCreateView(CapabilityMixin, FormView):
 
     def form_valid(self, form):
         try:
-            row = services.profile_create(actor=self.request.user, region=form.cleaned_data["region"], source=form.cleaned_data["source"],
-                                          effective_from=form.cleaned_data["effective_from"], name_zh=form.cleaned_data["name_zh"])
+            row = self.create_once(lambda: services.profile_create(
+                actor=self.request.user, region=form.cleaned_data["region"], source=form.cleaned_data["source"],
+                effective_from=form.cleaned_data["effective_from"], name_zh=form.cleaned_data["name_zh"]))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已建立方案“%(n)s”。请逐项修改需要不同于上级的规则。") % {"n": row.name_zh})
         return redirect("policy_profile_detail", key=row.key)
+
+    def get_repeat_url(self, row):
+        return reverse("policy_profile_detail", kwargs={"key": row.key})
 
 
 # ------------------------------------------------------------------------------------------------ gaps
@@ -213,7 +222,7 @@ class GapListView(CapabilityView):
         return ctx
 
 
-class GapDecideView(CapabilityMixin, FormView):
+class GapDecideView(IdempotentViewMixin, CapabilityMixin, FormView):
     capability = "policy.decide_gaps"
     deny_with_404 = True
     template_name = "policy/gap_decide.html"
@@ -233,15 +242,19 @@ class GapDecideView(CapabilityMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.gap_decide(actor=self.request.user, gap=self.gap, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"])
+            self.create_once(lambda: services.gap_decide(actor=self.request.user, gap=self.gap, decision=form.cleaned_data["decision"],
+                                                         note=form.cleaned_data["note"]))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已记录处理结果。"))
+        return redirect(self.get_repeat_url(None))
+
+    def get_repeat_url(self, decision):
         nxt = self.request.POST.get("next", "")
         if nxt.startswith("/") and not nxt.startswith("//"):
-            return redirect(nxt)
-        return redirect("policy_gap_list")
+            return nxt
+        return reverse("policy_gap_list")
 
 
 class ChildRefreshView(CapabilityMixin, FormView):

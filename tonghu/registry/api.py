@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from drf_spectacular.utils import extend_schema, extend_schema_field
 
 from tonghu.api.base import ScopedViewSetMixin
+from tonghu.core.idempotency import IdempotentAPIMixin
 from tonghu.core.models import Region
 
 from . import masking, services
@@ -253,7 +254,7 @@ def _drf_errors(exc: DjangoValidationError) -> dict:
     return {"non_field_errors": exc.messages}
 
 
-class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Children's files in the caller's region. Retrieving one is audited like opening the page."""
 
@@ -293,13 +294,16 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return Response(ChildDetailSerializer(child, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):
+        replayed = self.replay(request, lambda child: self._detail(child, status.HTTP_201_CREATED))
+        if replayed is not None:  # the same Idempotency-Key made this file before: nothing new
+            return replayed
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         confirm = data.pop("confirm_similar", False)
         data.pop("version", None)
         try:
-            child = services.child_create(actor=request.user, data=data, confirm_similar=confirm)
+            child, _created = self.create_once(request, lambda: services.child_create(actor=request.user, data=data, confirm_similar=confirm))
         except services.DuplicateChildError as exc:
             return Response(_duplicate_body(exc.report), status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as exc:
@@ -329,16 +333,22 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     # --- the rows of a file ------------------------------------------------------------------------------------
     def _write(self, serializer_class, func, read_serializer, *, instance=None, created: bool):
+        def render(row):
+            return Response(read_serializer(row, context=self.get_serializer_context()).data,
+                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+        replayed = self.replay(self.request, render)  # the same Idempotency-Key saved this before: nothing new
+        if replayed is not None:
+            return replayed
         serializer = serializer_class(instance, data=self.request.data, partial=instance is not None, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         try:
-            row = func(dict(serializer.validated_data))
+            row, _created = self.create_once(self.request, lambda: func(dict(serializer.validated_data)))
         except services.EditConflictError as exc:
             return _conflict(exc)
         except DjangoValidationError as exc:
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-        return Response(read_serializer(row, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return render(row)
 
     @extend_schema(request=GuardianWriteSerializer, responses={201: GuardianSerializer})
     @action(detail=True, methods=["post"], url_path="guardians", url_name="guardians")

@@ -2,7 +2,7 @@
 assistance, attachments and the status history.
 
 Field list: Guangxi's ledger template (REQUIREMENTS R-B2) plus every fact ``tonghu.policy.facts.ChildFacts`` needs
-(see ``tonghu.registry.facts.child_facts``). Enum values reuse the policy engine's codes (``physical``,
+(see ``tonghu.policy.childfacts.child_facts``). Enum values reuse the policy engine's codes (``physical``,
 ``compulsory_rehab``, ``orphan_allowance``…) so the mapping is one-to-one.
 
 Sensitive facts (R-N1; docs/permissions.md rule 7) are listed in ``tonghu.registry.masking`` and shown only to

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tonghu.audit.services import audit_log, diff
+from tonghu.core.events import REASON_EDIT, facts_changed
 from tonghu.core.models import Region
 from tonghu.core.reference.ethnicities import ETHNICITY_CHOICES
 from tonghu.core.reference.idnumber import check_id_number, mask_id_number
@@ -149,11 +150,9 @@ def _user_or_none(actor):
 
 
 def _facts_changed(child, actor) -> None:
-    """A fact classification reads changed: recompute and store the child's classification now, in the same
-    transaction (tonghu.policy; its history and notifications follow)."""
-    from tonghu.policy.services import classification_refresh
-
-    classification_refresh(child=child, actor=_user_or_none(actor))
+    """A fact about the child changed: after this transaction commits, its classification and then its visit
+    schedule are recomputed (``tonghu.core.events.facts_changed``; nothing happens if it rolls back)."""
+    facts_changed([child.pk], reason=REASON_EDIT, actor=_user_or_none(actor))
 
 
 def snapshot(obj, fields) -> dict:
@@ -893,6 +892,7 @@ def care_start(*, actor, child: Child, data: dict) -> CareArrangement:
         _log(actor=actor, child=child, action="update", summary="结束委托照护安排", row=old, before={"end": None}, after={"end": old.end})
     care = CareArrangement.objects.create(child=child, created_by=_user_or_none(actor), **data)
     _log(actor=actor, child=child, action="create", summary=f"登记委托照护：{care}", row=care, before={}, after=snapshot(care, CARE_FIELDS))
+    _facts_changed(child, actor)
     return care
 
 
@@ -912,6 +912,7 @@ def care_update(*, actor, care: CareArrangement, data: dict) -> CareArrangement:
         setattr(care, k, merged.get(k, data[k]))
     care.save()
     _log(actor=actor, child=care.child, action="update", summary="修改委托照护信息", row=care, before=before, after=snapshot(care, fields_))
+    _facts_changed(care.child, actor)
     return care
 
 
@@ -945,6 +946,7 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
         data["committee_informed"] = True
     reg = DepartureRegistration.objects.create(child=child, created_by=_user_or_none(actor), **data)
     _log(actor=actor, child=child, action="create", summary=f"外出登记：{reg.destination}", row=reg, before={}, after=snapshot(reg, DEPARTURE_FIELDS))
+    _facts_changed(child, actor)
     if guardian is not None and not guardian.working_away:
         guardian_save(actor=actor, child=child, guardian=guardian, data={
             "working_away": True, "away_since": reg.departed_on, "away_until": None,

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 from tonghu.core.forms import add_service_errors
+from tonghu.core.idempotency import IdempotentViewMixin
 from tonghu.core.scoping import prefix_range
 from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedListView
 
@@ -119,8 +120,11 @@ class ChildFormMixin(CapabilityMixin):
         return kwargs
 
 
-class ChildCreateView(ChildFormMixin, FormView):
+class ChildCreateView(IdempotentViewMixin, ChildFormMixin, FormView):
     form_class = forms.ChildForm
+
+    def get_repeat_url(self, child):
+        return reverse("child_detail", kwargs={"pk": child.pk})
 
     def get_household(self):
         pk = self.request.GET.get("household") or self.request.POST.get("household")
@@ -143,8 +147,9 @@ class ChildCreateView(ChildFormMixin, FormView):
 
     def form_valid(self, form):
         try:
-            child = services.child_create(actor=self.request.user, data=form.service_data(), confirm_similar=form.cleaned_data.get("confirm_similar", False),
-                                          household=self.get_household())
+            child = self.create_once(lambda: services.child_create(
+                actor=self.request.user, data=form.service_data(), confirm_similar=form.cleaned_data.get("confirm_similar", False),
+                household=self.get_household()))
         except services.DuplicateChildError as exc:
             # the alert above the form explains it (with the candidates); the field is marked too
             if exc.report.id_blocking and "id_number" in form.fields:
@@ -197,8 +202,9 @@ class ChildEditView(ChildFormMixin, FormView):
         return redirect("child_detail", pk=child.pk)
 
 
-class ChildSubFormView(CapabilityMixin, FormView):
-    """A form that adds to or changes part of one file (404 outside scope or without the capability)."""
+class ChildSubFormView(IdempotentViewMixin, CapabilityMixin, FormView):
+    """A form that adds to or changes part of one file (404 outside scope or without the capability). Saved once
+    per client token: a repeat goes back to the file without saving again."""
 
     capability = EDIT
     deny_with_404 = True
@@ -219,11 +225,14 @@ class ChildSubFormView(CapabilityMixin, FormView):
 
     def done(self, message):
         messages.success(self.request, message)
-        return redirect(reverse("child_detail", kwargs={"pk": self.child.pk}) + (f"#{self.anchor}" if self.anchor else ""))
+        return redirect(self.get_repeat_url(None))
+
+    def get_repeat_url(self, obj):
+        return reverse("child_detail", kwargs={"pk": self.child.pk}) + (f"#{self.anchor}" if self.anchor else "")
 
     def run(self, form, func):
         try:
-            return func()
+            return self.create_once(func)
         except services.EditConflictError as exc:
             form.add_error(None, exc.messages[0])
         except ValidationError as exc:

@@ -112,4 +112,3 @@ endpoint("visit-detail", "visits.view", make_object=lambda ctx: {"pk": _visit(ct
 
 from . import handlers  # noqa: E402,F401  (registers the visits_refresh job kind)
 from . import sections  # noqa: E402,F401  (the child-file section)
-from . import signals  # noqa: E402,F401  (recompute a child's schedule when its facts change)

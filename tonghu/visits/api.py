@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from tonghu.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from tonghu.audit.services import audit_log
+from tonghu.core.idempotency import IdempotentAPIMixin
 from tonghu.registry.models import Child
 
 from . import services
@@ -95,7 +96,7 @@ class VisitSerializer(serializers.ModelSerializer):
                  "due_on": p.due_on} for p in obj.problems.all()]
 
 
-class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class VisitViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Visits in the caller's region (list, retrieve) and recording one (create, through the same service as the
     page: back-dating limit, late-entry flag, problems, schedule update, audit)."""
 
@@ -118,7 +119,7 @@ class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         d = serializer.validated_data
         try:
             visit = services.visit_record(
-                actor=self.request.user, child=d["child"], kind=d["kind"], date=d["date"], method=d.get("method", "phone"),
+                actor=self.request.user, child=d["child"], kind=d["kind"], date=d["date"], method=d.get("method", ""),
                 contacted_person=d.get("contacted_person", ""), details={k: d.get(k) for k in services.VISIT_TEXT_FIELDS},
                 near_water=d.get("near_water"), problems=d.get("problems") or [], harm_found=d.get("harm_found", False),
                 harm_situation=d.get("harm_situation", ""), harm_description=d.get("harm_description", ""),

@@ -4,22 +4,19 @@ Nothing about cadence is decided here: the intervals, the groups visited and the
 profile (``tonghu/policy/profiles/*.yaml`` → ``visits.*``) through ``tonghu.policy.engine.visit_plan``. This module
 only adapts the registry's data to the engine and words the result for a child director.
 
-Facts: ``tonghu.registry.facts.child_facts(child)`` when the registry provides it. Until it does, a small defensive
-adapter builds the facts the engine needs from what ``registry.Child`` has (birth date, sex, village); the engine
-then cannot place the child in a group, and — because an active file in the register is a child the director
-serves — the profile's *base* cadence applies (``Plan.facts_complete`` is False, and the reason says so).
+Facts: ``tonghu.policy.childfacts.child_facts(child)``, the one conversion from a file to the engine's facts (the
+same that classification reads).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 
 from tonghu.policy import engine
+from tonghu.policy.childfacts import child_facts
 from tonghu.policy.dates import Period
-from tonghu.policy.facts import Child as FactsChild
-from tonghu.policy.facts import ChildFacts, Sex
+from tonghu.policy.facts import ChildFacts
 
 # Registry fields that, when present and true, count as "high guardianship risk" (R-C2, the issue's list). The
 # profiles have no trigger rule for it yet; it uses the profile's escalated intervals (see docs/visits.md).
@@ -34,28 +31,12 @@ class Plan:
     reasons: tuple[str, ...]  # "父亲为肢体一级残疾" …
     profile: str
     source: str
-    facts_complete: bool
     groups: tuple[str, ...] = field(default=())
 
 
-def _registry_child_facts():
-    try:
-        module = importlib.import_module("tonghu.registry.facts")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "child_facts", None)
-
-
-def facts_for(child) -> tuple[ChildFacts, bool]:
-    """The engine's facts for a child, and whether they came from the registry (complete) or the fallback."""
-    builder = _registry_child_facts()
-    if builder is not None:
-        return builder(child), True
-    sex = {"M": Sex.MALE, "F": Sex.FEMALE}.get(getattr(child, "sex", None))
-    birth = child.birth_date
-    if isinstance(birth, str):
-        birth = dt.date.fromisoformat(birth)
-    return ChildFacts(id=str(child.pk), child=FactsChild(birth_date=birth, sex=sex, residence_code=child.village_id)), False
+def facts_for(child, on: dt.date | None = None) -> ChildFacts:
+    """The engine's facts for a child (the one conversion, ``tonghu.policy.childfacts``)."""
+    return child_facts(child, on=on)
 
 
 def _high_guardianship_risk(child) -> bool:
@@ -68,27 +49,18 @@ def _high_guardianship_risk(child) -> bool:
 
 def plan_for(child, on: dt.date) -> Plan | None:
     """The cadence for ``child`` on ``on`` under its village's profile, or None when the profile visits no group
-    the child is in (with complete facts)."""
+    the child is in."""
     profile = engine.profile_for_region(child.village_id)
     rp = profile.at(on)
-    facts, complete = facts_for(child)
+    facts = facts_for(child, on)
     classification = engine.classify(facts, profile, on)
     vp = engine.visit_plan(facts, classification, profile)
-    risk = _high_guardianship_risk(child)
-    if vp is None and complete:
-        return None
     if vp is None:
-        contact = Period.from_value(rp.value("visits.contact_interval"))
-        home = Period.from_value(rp.value("visits.home_visit_interval"))
-        reasons: list[str] = []
-        escalated = False
-        source = "；".join(dict.fromkeys([rp.setting("visits.contact_interval").citation,
-                                           rp.setting("visits.home_visit_interval").citation]))
-        groups: tuple[str, ...] = ()
-    else:
-        contact, home, escalated = vp.contact_interval, vp.home_visit_interval, vp.escalated
-        reasons = [t.text_zh for t in vp.triggers]
-        source, groups = vp.source, vp.groups
+        return None
+    risk = _high_guardianship_risk(child)
+    contact, home, escalated = vp.contact_interval, vp.home_visit_interval, vp.escalated
+    reasons = [t.text_zh for t in vp.triggers]
+    source, groups = vp.source, vp.groups
     if risk:
         esc_c = Period.from_value(rp.value("visits.escalated_contact_interval"))
         esc_h = Period.from_value(rp.value("visits.escalated_home_visit_interval"))
@@ -97,7 +69,7 @@ def plan_for(child, on: dt.date) -> Plan | None:
         escalated = True
         reasons.append("家庭监护风险高")
     return Plan(contact=contact, home_visit=home, escalated=escalated, reasons=tuple(reasons), profile=rp.key,
-                source=source, facts_complete=complete, groups=groups)
+                source=source, groups=groups)
 
 
 def _days(p: Period) -> int:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tonghu.accounts.roles import Role
 from tonghu.audit.services import audit_log, diff
@@ -143,10 +144,29 @@ def schedule_refresh_many(children, *, today: dt.date | None = None) -> int:
     return n
 
 
+def schedule_facts_changed(child_ids: list[int], *, reason: str = "", actor=None) -> None:
+    """Subscriber of ``tonghu.core.events.facts_changed`` (order 20, after the classification): recompute the
+    schedules of every child whose facts changed, after the commit that changed them."""
+    from tonghu.policy.childfacts import children_by_ids
+
+    schedule_refresh_many(children_by_ids(child_ids))
+
+
 # ----------------------------------------------------------------------------------------------- visits
 
 VISIT_TEXT_FIELDS = ["people_met", "living_conditions", "guardianship", "caregiver_performance", "schooling", "health",
                      "psychology", "home_hazards", "measures", "notes"]
+
+# What a home visit must record (R-C3: living conditions, guardianship, schooling, health, psychology) and whom the
+# director met; a visit that found harm needs only whom was met, so the mandatory report is never held up.
+HOME_VISIT_REQUIRED = {
+    "people_met": gettext_lazy("见到的人：请填写入户时见到了谁（如：祖母、儿童本人）。"),
+    "living_conditions": gettext_lazy("生活状况：请填写入户看到的生活状况（R-C3）。"),
+    "guardianship": gettext_lazy("监护情况：请填写监护照料情况（R-C3）。"),
+    "schooling": gettext_lazy("就学情况：请填写儿童的就学情况（R-C3）。"),
+    "health": gettext_lazy("健康状况：请填写儿童的健康状况（R-C3）。"),
+    "psychology": gettext_lazy("心理和行为：请填写儿童的心理和行为情况（R-C3）。"),
+}
 
 
 def cases_report_function():
@@ -207,13 +227,20 @@ def visit_record(
         raise ValidationError({"date": _("日期：最多只能补录 %(n)d 天内的走访。") % {"n": limit}})
     if kind == TaskKind.HOME_VISIT:
         method = ContactMethod.IN_PERSON
+    elif not method:
+        raise ValidationError({"method": _("联系方式：请选择是怎样联系的（电话、视频、见面等）。")})
     elif method not in ContactMethod.values:
-        raise ValidationError({"method": _("方式无效。")})
+        raise ValidationError({"method": _("联系方式无效。")})
     if harm_found and not (harm_description or "").strip():
         raise ValidationError({"harm_description": _("侵害或危险情形说明：请简要写明看到或听到了什么。")})
-    if kind == TaskKind.CONTACT and not contacted_person.strip():
+    if kind == TaskKind.CONTACT and not (contacted_person or "").strip():
         raise ValidationError({"contacted_person": _("联系对象：请填写联系了谁（如：儿童本人、祖母）。")})
-    details = {k: (v or "") for k, v in (details or {}).items() if k in VISIT_TEXT_FIELDS}
+    details = {k: (v.strip() if isinstance(v, str) else (v or "")) for k, v in (details or {}).items() if k in VISIT_TEXT_FIELDS}
+    if kind == TaskKind.HOME_VISIT:
+        required = ["people_met"] if harm_found else list(HOME_VISIT_REQUIRED)
+        missing = {k: [str(HOME_VISIT_REQUIRED[k])] for k in required if not details.get(k)}
+        if missing:
+            raise ValidationError(missing)
     problems = problems or []
     for i, p in enumerate(problems, start=1):
         if not (p.get("description") or "").strip():

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from tonghu.audit.services import audit_log
+from tonghu.core.idempotency import IdempotentViewMixin
 from tonghu.core.models import Region
 from tonghu.core.forms import add_service_errors
 from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedDetailView, ScopedListView
@@ -84,8 +85,9 @@ class TaskListView(ScopedListView):
         return ctx
 
 
-class VisitCreateView(CapabilityMixin, FormView):
-    """One tap from a task: record a contact or a home visit. The browser keeps a draft until the server confirms."""
+class VisitCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
+    """One tap from a task: record a contact or a home visit. The browser keeps a draft (with its client token)
+    until the server confirms; a resent draft whose first save went through records nothing twice."""
 
     capability = "visits.record"
     deny_with_404 = True
@@ -123,19 +125,26 @@ class VisitCreateView(CapabilityMixin, FormView):
     def form_valid(self, form):
         d = form.cleaned_data
         try:
-            visit = services.visit_record(
-                actor=self.request.user, child=self.child, kind=d["kind"], date=d["date"], method=d.get("method") or "phone",
+            visit = self.create_once(lambda: services.visit_record(
+                actor=self.request.user, child=self.child, kind=d["kind"], date=d["date"], method=d.get("method") or "",
                 contacted_person=d.get("contacted_person") or "",
                 details={k: d.get(k) for k in services.VISIT_TEXT_FIELDS},
                 near_water=d.get("near_water"), problems=d["problems"], photos=self.request.FILES.getlist("photos"),
                 harm_found=bool(d.get("harm_found")), harm_situation=d.get("harm_situation") or "",
-                harm_description=d.get("harm_description") or "", immediate_danger=bool(d.get("immediate_danger")))
+                harm_description=d.get("harm_description") or "", immediate_danger=bool(d.get("immediate_danger"))))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("已记录%(kind)s：%(child)s") % {"kind": visit.get_kind_display(), "child": self.child.name})
         if visit.harm_found and visit.report_status == "pending":
             messages.warning(self.request, _("已标记发现侵害或危险情形，强制报告模块上线后可在走访记录页一键报告；紧急情况请立即拨打 110。"))
+        return self._saved(visit)
+
+    def repeated(self, visit):
+        messages.info(self.request, _("这次走访已经保存过（%(date)s），没有重复记录。") % {"date": visit.date.isoformat()})
+        return self._saved(visit)
+
+    def _saved(self, visit):
         url = reverse("visit_tasks") + f"?saved={self.child.pk}"
         if visit.harm_found:
             url = reverse("visit_detail", kwargs={"pk": visit.pk}) + f"?saved={self.child.pk}"
@@ -317,7 +326,7 @@ class CampaignListView(CapabilityView):
         return ctx
 
 
-class CampaignCreateView(CapabilityMixin, FormView):
+class CampaignCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
     capability = "visits.census_manage"
     template_name = "visits/census_form.html"
     form_class = CampaignForm
@@ -334,12 +343,15 @@ class CampaignCreateView(CapabilityMixin, FormView):
         try:
             if scope is None:
                 raise ValidationError({"scope": _("范围：请选择本县或本县的一个乡镇（街道）。")})
-            campaign = services.campaign_start(actor=self.request.user, scope=scope, name=d["name"], deadline=d["deadline"])
+            campaign = self.create_once(lambda: services.campaign_start(actor=self.request.user, scope=scope, name=d["name"], deadline=d["deadline"]))
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("摸底排查已发起，已通知各村儿童主任。"))
         return redirect("census_detail", pk=campaign.pk)
+
+    def get_repeat_url(self, campaign):
+        return reverse("census_detail", kwargs={"pk": campaign.pk})
 
 
 class CampaignDetailView(CapabilityView):

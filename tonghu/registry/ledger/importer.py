@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
+from tonghu.core.events import REASON_IMPORT, facts_changed
 from tonghu.core.reference.idnumber import mask_id_number
 
 from .. import masking
@@ -668,8 +669,9 @@ class _Writer:
         report, state, user, today = self.report, self.state, self.user, self.today
         creates = [a for a in actions if a[0] == "create"]
         updates = [a for a in actions if a[0] == "update"]
+        changed: list[int] = []
         if creates:
-            _create(creates, state, self.households, self.ctx)
+            changed += _create(creates, state, self.households, self.ctx)
             report.created += len(creates)
         if updates:
             existing = {c.pk: c for c in _load(a[3] for a in updates)}
@@ -681,6 +683,9 @@ class _Writer:
                 audit_log(actor=self.actor, action="update", obj=child, summary=_("台账导入更新档案（第 %(row)d 行）") % {"row": row},
                           changes=_masked(audit))
                 report.updated += 1
+                changed.append(pk)
+        # Classification and schedules follow after the import's transaction commits (in bulk, see core.events).
+        facts_changed(changed, reason=REASON_IMPORT, actor=user)
         self.done += len(actions)
 
 
@@ -776,8 +781,8 @@ def _prepare(rec: dict, row: int, ctx: dict) -> tuple:
             [tables[Assistance].row(v) for v in a], tables[StatusChange].row(status))
 
 
-def _create(creates: list[tuple], state: _Pass1, households: dict, ctx: dict) -> None:
-    """Insert one chunk of new files (households first, then children, then what hangs off them)."""
+def _create(creates: list[tuple], state: _Pass1, households: dict, ctx: dict) -> list[int]:
+    """Insert one chunk of new files (households first, then children, then what hangs off them); their ids."""
     preps = [prep if prep is not None else _prepare(rec, row, ctx) for _kind, row, rec, prep in creates]
     new_households: list[list] = []
     household_of: list = []
@@ -819,6 +824,7 @@ def _create(creates: list[tuple], state: _Pass1, households: dict, ctx: dict) ->
     bulk.insert_rows(tables[CareArrangement], care, with_pk=False)
     bulk.insert_rows(tables[Assistance], assistance, with_pk=False)
     bulk.insert_rows(tables[StatusChange], status, with_pk=False)
+    return list(child_ids)
 
 
 def _masked(audit: dict) -> dict:

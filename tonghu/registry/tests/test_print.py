@@ -106,7 +106,8 @@ def test_quarter_visits_come_from_recorded_visits(child, users):
     today = timezone.localdate()
     assert quarter_visits(child, today.year) == [{}, {}, {}, {}]
     visit_record(actor=users[Role.CHILD_DIRECTOR], child=child, kind="home_visit", date=today, contacted_person="祖母",
-                 details={"measures": "联系学校安排午餐补助"},
+                 details={"people_met": "祖母", "living_conditions": "住房稳固", "guardianship": "祖母照料", "schooling": "在校",
+                          "health": "良好", "psychology": "开朗", "measures": "联系学校安排午餐补助"},
                  problems=[{"category": "schooling", "description": "经常迟到", "severity": "low"}])
     rows = quarter_visits(child, today.year)
     row = rows[(today.month - 1) // 3]

@@ -11,6 +11,10 @@ from tonghu.policy import facts as F
 
 TODAY = dt.date(2025, 6, 16)
 
+# What a home visit must record (R-C3) and whom the director met: a complete home visit's details.
+OBSERVED = {"people_met": "祖母、儿童本人", "living_conditions": "住房稳固", "guardianship": "祖母照料", "schooling": "在校",
+            "health": "良好", "psychology": "开朗"}
+
 # Other jurisdictions' regions (fictional townships/villages under real prefixes).
 EXTRA_REGIONS = [
     ("540000000000", "西藏自治区", "province"), ("540100000000", "拉萨市", "city"), ("540102000000", "城关区", "county"),
@@ -42,9 +46,9 @@ def facts(monkeypatch):
     """``facts[child.pk] = builder`` chooses a child's facts; default: left-behind."""
     chosen: dict[int, object] = {}
 
-    def fake(child):
+    def fake(child, on=None):
         builder = chosen.get(child.pk, left_behind)
-        return builder(child), True
+        return builder(child)
 
     monkeypatch.setattr("tonghu.visits.planning.facts_for", fake)
     return chosen

@@ -27,6 +27,7 @@ def test_director_records_a_visit_on_a_phone_and_keeps_the_draft_offline(live_se
     make_user(Role.CHILD_DIRECTOR, "451027001200", username="zhuren")
     late = make_child(name="王小丽", opened=today - dt.timedelta(days=40))
     other = make_child(name="李小明", opened=today - dt.timedelta(days=25))
+    third = make_child(name="张小红", opened=today - dt.timedelta(days=20))
     for c in (late, other):
         schedule_refresh(c, today=today)
     page = phone
@@ -55,6 +56,8 @@ def test_director_records_a_visit_on_a_phone_and_keeps_the_draft_offline(live_se
     page.goto(live_server.url + f"/visits/new/{other.pk}/?kind=home_visit")
     page.fill("#id_living_conditions", "砖房，屋内整洁")
     page.fill("#id_people_met", "祖父、儿童本人")
+    for field, text in (("guardianship", "祖父照料"), ("schooling", "在校"), ("health", "良好"), ("psychology", "开朗")):  # R-C3
+        page.fill(f"#id_{field}", text)
     page.route("**/visits/new/**", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     page.click("[data-testid=submit]")
     banner = page.locator("[data-testid=draft-banner]")
@@ -72,3 +75,30 @@ def test_director_records_a_visit_on_a_phone_and_keeps_the_draft_offline(live_se
     visit = Visit.objects.get(child=other)
     assert visit.kind == "home_visit" and visit.living_conditions == "砖房，屋内整洁"
     assert page.evaluate(f"localStorage.getItem('tonghu-visit-draft-{other.pk}')") is None
+
+    # issue 10 item 17: the save reaches the server but its answer is lost; the restored draft is sent again with
+    # the same client token, and the server answers with the first visit instead of recording a second one
+    page.goto(live_server.url + f"/visits/new/{third.pk}/?kind=contact")
+    page.wait_for_selector("#visit-form")
+    page.check("#id_method_0")
+    page.fill("#id_contacted_person", "祖母")
+
+    def answer_lost(route):
+        if route.request.method == "POST":
+            route.fetch()  # the server saves the contact …
+            route.abort()  # … and the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/visits/new/**", answer_lost)
+    page.click("[data-testid=submit]")
+    page.locator("[data-testid=draft-banner]", has_text="提交失败").wait_for(state="visible")
+    assert Visit.objects.filter(child=third).count() == 1
+    page.unroute("**/visits/new/**")
+    page.reload()
+    page.wait_for_selector("#visit-form")
+    assert "已恢复" in page.locator("[data-testid=draft-banner]").inner_text()
+    page.click("[data-testid=submit]")
+    page.wait_for_url("**/visits/tasks/?saved=*")
+    assert Visit.objects.filter(child=third).count() == 1
+    assert page.evaluate(f"localStorage.getItem('tonghu-visit-draft-{third.pk}')") is None

@@ -11,6 +11,8 @@ from tonghu.audit.models import AuditEntry
 from tonghu.visits import services
 from tonghu.visits.models import Schedule, Visit
 
+from .conftest import OBSERVED
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,7 +64,7 @@ def test_photo_is_served_only_through_the_checked_view(make_child, users, client
 
     child = make_child()
     visit = services.visit_record(actor=users[Role.CHILD_DIRECTOR], child=child, kind="home_visit", date=timezone.localdate(),
-                                  photos=[SimpleUploadedFile("a.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")])
+                                  details=OBSERVED, photos=[SimpleUploadedFile("a.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")])
     photo = visit.photos.get()
     client.force_login(users[Role.SUPERVISOR])
     assert client.get(f"/visits/photos/{photo.pk}/").status_code == 200

@@ -13,7 +13,7 @@ from tonghu.visits.models import Notification, Problem, ProblemLevel, ProblemSta
 from tonghu.visits.selectors import quarterly_visit_rows
 from tonghu.visits.services import problems_escalate, visit_record
 
-from .conftest import TODAY
+from .conftest import OBSERVED, TODAY
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -72,7 +72,7 @@ def test_out_of_scope_child_is_refused(make_child, director):
 
 def test_r_c4_problem_escalates_on_its_date_township_then_county(child, director, users):
     """Unresolved past its due date: to the township supervisor, then (after the escalation period) the county."""
-    visit = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY,
+    visit = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, details=OBSERVED,
                          problems=[{"category": "guardianship", "description": "祖母生病无人照料", "severity": "high"}])
     problem = visit.problems.get()
     due = problem.due_on
@@ -91,7 +91,7 @@ def test_r_c4_problem_escalates_on_its_date_township_then_county(child, director
 
 
 def test_resolved_problem_does_not_escalate_and_notifies_recorder(child, director, users):
-    visit = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY,
+    visit = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, details=OBSERVED,
                          problems=[{"category": "schooling", "description": "辍学风险", "severity": "medium"}])
     problem = visit.problems.get()
     supervisor = users[Role.SUPERVISOR]
@@ -108,7 +108,7 @@ def test_harm_found_hands_over_to_cases_when_available(child, director, monkeypa
     with pytest.raises(ValidationError):
         visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, harm_found=True)
     pending = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, harm_found=True,
-                           harm_description="身上多处淤青", immediate_danger=True)
+                           harm_description="身上多处淤青", immediate_danger=True, details={"people_met": "儿童本人"})
     assert pending.report_status == "pending"
     received = {}
 
@@ -130,7 +130,7 @@ def test_harm_found_hands_over_to_cases_when_available(child, director, monkeypa
 def test_quarterly_rows_for_the_printable_file(child, director):
     for d, kind in [(D(2025, 1, 10), "home_visit"), (D(2025, 2, 10), "contact"), (D(2025, 3, 5), "home_visit"), (D(2025, 5, 20), "home_visit")]:
         visit_record(actor=director, child=child, kind=kind, date=d, contacted_person="祖母", today=d,
-                     details={"measures": "发放学习用品"} if d.month == 5 else {},
+                     details=OBSERVED | ({"measures": "发放学习用品"} if d.month == 5 else {}),
                      problems=[{"category": "health", "description": "视力下降", "severity": "low"}] if d.month == 5 else [])
     rows = quarterly_visit_rows(child, 2025)
     assert [r["quarter"] for r in rows] == [1, 2, 3, 4]
@@ -154,7 +154,7 @@ def test_r_c4_problem_due_days_are_the_villages_profile_rules(child, director):
         source="凌云县民政局：严重问题3天内解决", reason="县里确认问题解决时限",
         changes={"visits": {"problem_due_days": {"value": {"high": 3, "medium": 10, "low": 20}, "source": "凌云县民政局"},
                             "problem_escalation_days": {"value": 2, "source": "凌云县民政局"}}})
-    before = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY,
+    before = visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, details=OBSERVED,
                           problems=[{"category": "safety", "description": "屋后鱼塘无护栏", "severity": "high"}])
     assert before.problems.get().due_on == TODAY + dt.timedelta(days=7)  # the version in force on TODAY
     after = visit_record(actor=director, child=child, kind="contact", date=today, today=today, contacted_person="祖母",
@@ -164,3 +164,46 @@ def test_r_c4_problem_due_days_are_the_villages_profile_rules(child, director):
     assert problems_escalate(today=problem.due_on + dt.timedelta(days=1)) >= 1
     problem.refresh_from_db()
     assert problem.due_on == problem.escalated_on + dt.timedelta(days=2)
+
+
+def test_an_empty_home_visit_is_refused_and_does_not_clear_the_task(child, director):
+    """Issue 10 item 5: a home visit with every field blank was recorded and cleared the overdue task. A home visit
+    records whom the director met and what R-C3 asks (living conditions, guardianship, schooling, health,
+    psychology); each missing one is named."""
+    with pytest.raises(ValidationError) as exc:
+        visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY,
+                     details={"living_conditions": "  ", "notes": ""})
+    errors = exc.value.message_dict
+    assert set(errors) == {"people_met", "living_conditions", "guardianship", "schooling", "health", "psychology"}
+    assert errors["people_met"] == ["见到的人：请填写入户时见到了谁（如：祖母、儿童本人）。"]
+    assert errors["schooling"] == ["就学情况：请填写儿童的就学情况（R-C3）。"]
+    assert not Visit.objects.filter(child=child).exists()
+    with pytest.raises(ValidationError) as exc:
+        visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, details=OBSERVED | {"health": ""})
+    assert set(exc.value.message_dict) == {"health"}
+    assert visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, details=OBSERVED).pk
+
+
+def test_a_contact_needs_whom_and_how(child, director):
+    with pytest.raises(ValidationError) as exc:
+        visit_record(actor=director, child=child, kind="contact", date=TODAY, today=TODAY, method="", contacted_person="祖母")
+    assert exc.value.message_dict == {"method": ["联系方式：请选择是怎样联系的（电话、视频、见面等）。"]}
+    with pytest.raises(ValidationError) as exc:
+        visit_record(actor=director, child=child, kind="contact", date=TODAY, today=TODAY, method="phone", contacted_person="")
+    assert set(exc.value.message_dict) == {"contacted_person"}
+    assert not Visit.objects.filter(child=child).exists()
+
+
+def test_an_empty_home_visit_page_names_every_missing_field_in_english_too(child, director, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    client.force_login(director)
+    url = reverse("visit_create", kwargs={"child": child.pk}) + "?kind=home_visit"
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"kind": "home_visit", "date": today})
+    assert response.status_code == 200 and not Visit.objects.filter(child=child).exists()
+    assert "见到的人：请填写入户时见到了谁" in response.content.decode()
+    client.cookies["tonghu_language"] = "en"
+    page = client.post(url, {"kind": "home_visit", "date": today}).content.decode()
+    assert "People met: " in page and "请填写" not in page

@@ -9,7 +9,7 @@ from tonghu.policy import facts as F
 from tonghu.visits.models import Schedule, TaskState
 from tonghu.visits.services import schedule_refresh
 
-from .conftest import TODAY, VILLAGE, left_behind
+from .conftest import OBSERVED, TODAY, VILLAGE, left_behind
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_schedule_moves_when_a_visit_is_recorded(make_child, users):
     assert rows["contact"].due_on == D(2025, 7, 14) and rows["contact"].state == TaskState.UPCOMING
     assert rows["contact"].last_done_on == D(2025, 6, 14)
     assert rows["home_visit"].due_on == D(2025, 4, 1) and rows["home_visit"].state == TaskState.OVERDUE
-    visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY)
+    visit_record(actor=director, child=child, kind="home_visit", date=TODAY, today=TODAY, details=OBSERVED)
     rows = _rows(child)
     assert rows["home_visit"].due_on == D(2025, 9, 16)
     assert rows["contact"].due_on == D(2025, 7, 16)

@@ -1,5 +1,8 @@
 /* Visit form: show the fields for the chosen type, keep a draft in localStorage until the server confirms the save,
-   and resend it when the connection comes back. No external resources. */
+   and resend it when the connection comes back. No external resources.
+   The draft keeps the form's hidden client_token (tonghu.core.idempotency) and a restored draft puts it back, so
+   every resend of one visit carries the same token: if the first save reached the server and only its answer was
+   lost, the server answers with that visit instead of recording a second one. */
 (function () {
   "use strict";
   var pendingResend = false;

@@ -1,4 +1,4 @@
-"""The adapter from the registry to the policy engine's facts (tonghu.policy.facts)."""
+"""The one conversion from a registry file to the policy engine's facts (tonghu.policy.childfacts)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,21 @@ import pytest
 
 from tonghu.policy import facts as F
 from tonghu.registry import services
-from tonghu.registry.facts import child_facts, facts_queryset
+from tonghu.policy.childfacts import child_facts, facts_queryset
 from tonghu.registry.models import Child
+
+
+@pytest.fixture
+def make_child(world):
+    from tonghu.registry.services import child_create
+
+    def make(name="张伟", **fields):
+        data = {"name": name, "sex": fields.pop("sex", "M"), "birth_date": fields.pop("birth_date", dt.date(2015, 3, 8)),
+                "village": world["451027001200"]}
+        data.update(fields)
+        return child_create(actor="test", data=data, confirm_similar=True)
+
+    return make
 
 
 @pytest.mark.django_db
