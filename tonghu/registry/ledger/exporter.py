@@ -43,8 +43,8 @@ LABELS = {
     "caregiver_type": {"grandparents": "祖父母、外祖父母", "relatives_friends": "亲戚朋友", "none": "无委托人照护", "other": "其他", "": ""},
     "entrust_reason": {k: v[0] for k, v in VOCAB["entrust_reason"].items()} | {"": ""},
     "care_quality": {k: v[0] for k, v in VOCAB["care_quality"].items()} | {"": ""},
-    "guardian_health": {"healthy": "健康", "unhealthy": "不健康", "": ""},
 }
+GUARDIAN_HEALTH = {"healthy": "健康", "unhealthy": "不健康"}
 
 
 def export_queryset(user, region: Region, *, include_closed: bool = False):
@@ -75,11 +75,11 @@ def cells_of(rec: dict, child: Child, *, user, show_ids: bool, show_sensitive: b
     """Ledger record → {column key: cell value} as written to the file."""
     out: dict = {}
     for key, value in rec.items():
-        if key in LABELS:
-            out[key] = LABELS[key].get(value, value if isinstance(value, str) else "")
-        elif key == "guardian_health":
+        if key == "guardian_health":  # (code, note): 健康 / 不健康（慢性肾病）; the note is kept for either code
             code, note = value
-            out[key] = (LABELS["guardian_health"][code] + (f"（{note}）" if note and code == "unhealthy" else "")) if code else ""
+            out[key] = (GUARDIAN_HEALTH[code] + (f"（{note}）" if note else "")) if code else ""
+        elif key in LABELS:
+            out[key] = LABELS[key].get(value, value if isinstance(value, str) else "")
         elif key == "birth_date":
             date, unknown = value
             out[key] = f"{date:%Y-%m}" if unknown else f"{date:%Y-%m-%d}"
