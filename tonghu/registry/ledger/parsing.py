@@ -423,6 +423,18 @@ def parse_file_no(value) -> int | None:
     return int(text)
 
 
+def parse_file_version(value) -> int | None:
+    """档案版本: written by the export (ledger/conflicts.py); a whole number, empty for a county's own sheet."""
+    if is_empty(value):
+        return None
+    text = norm_text(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if text.isdigit():
+        return int(text)
+    raise CellError(_("档案版本“%(value)s”无效：它由系统在导出时生成，用于发现导出后的修改，请勿改动；不知道时请留空") % {"value": text})
+
+
 def parse_text(value, max_length: int = 200) -> str:
     text = keep_text(value)
     if norm_text(text).lower() in EMPTY_MARKERS:

@@ -289,6 +289,8 @@ class RowValidator:
             return P.parse_guardian_health(value)
         if kind == "file_no":
             return P.parse_file_no(value)
+        if kind == "file_version":
+            return P.parse_file_version(value)
         if kind == "village":
             return P.norm_text(value)
         if kind == "name_phone":

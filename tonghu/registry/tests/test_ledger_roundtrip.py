@@ -16,6 +16,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from tonghu.accounts.roles import Role
+from tonghu.registry import services
 from tonghu.registry.ledger.columns import COLUMNS
 from tonghu.registry.ledger.exporter import ledger_export
 from tonghu.registry.ledger.importer import ledger_import
@@ -30,7 +31,8 @@ GIVEN = ["小燕", "明", "丽华", "志强", "美玲", "海", "春花", "俊杰
 TEXTS = ["父母外出，由祖父母照料（见协议）", "性格开朗；与同学相处融洽", "较内向，不爱说话：需多关注", "学习自觉、情绪稳定",
          "2024 年春季学期资助，已到位", "爱心企业（凌云县）资助：每学期 500 元", "备注：住房为木房，较旧", "第一行：父亲已返乡；\n第二行：母亲仍在广东"]
 SCHOOLS = [("in_school", "凌云县第一小学", "五年级"), ("in_school", "泗城镇中心小学（分校）", "三年级"), ("preschool", "", ""),
-           ("dropped_out", "凌云县民族中学", ""), ("not_in_school", "", ""), ("in_school", "凌云县民族中学", "初二")]
+           ("dropped_out", "凌云县民族中学", ""), ("not_in_school", "", ""), ("in_school", "凌云县民族中学", "初二"),
+           ("", "凌云县第二小学", "")]  # a school typed on screen without a schooling status
 HEALTH = [("healthy", "", "", None, ""), ("weak", "", "", None, "易感冒，体质较弱"), ("serious_illness", "白血病（急性）", "", None, ""),
           ("chronic", "哮喘，需长期用药", "", None, ""), ("disability", "", "physical", 2, "需轮椅，行动不便"),
           ("disability", "", "visual", 1, ""), ("other", "", "", None, "营养不良：体重偏轻")]
@@ -109,6 +111,8 @@ def generate_county(world, n: int = 240, seed: int = 2026) -> list[Child]:
         for k, scheme in enumerate(["education_aid", "medical_aid", "other"]):
             if (i + k) % 4 == 0:
                 Assistance.objects.create(child=child, scheme=scheme, description=rng.choice(TEXTS), start=today - dt.timedelta(days=30))
+        if i % 3 == 0:  # edited on screen once: a change in the trail, so the export carries a file version
+            child = services.child_update(actor="generator", child=child, data={"other_notes": rng.choice(TEXTS) + "（已核实）"}, expected_version=child.version)
         children.append(child)
     return children
 
