@@ -332,6 +332,7 @@ class _Pass1:
         self.offsets: list[int | None] = []  # where each chunk's actions start in the spill (None: not spilled)
         self.valid_only = False
         self.overwrite_rows: set[int] = set()  # rows the user chose to write despite a conflict
+        self.overwritten: set[int] = set()  # those of them that were conflicts
         self.raw_rows: list = []  # (row number, cells) of every row, when validated by forked processes (see full())
         self.validator: RowValidator | None = None
         self.last_actions: list[tuple] = []
@@ -423,9 +424,11 @@ class _Pass1:
                     self._err(row, id_label, number,
                               _("身份证号码已有档案：%(name)s（%(village)s，档案编号 %(pk)d），不能重复建档。如要用本行更新该档案，请在“档案编号”列填写 %(pk)d")
                               % {"name": child.name, "village": child.village.name, "pk": pk})
-                elif row not in self.overwrite_rows and (conflict := row_conflict(child, recs[row], changes, row)):
+                elif (conflict := row_conflict(child, recs[row], changes, row)) and row not in self.overwrite_rows:
                     self._err(row, file_label or validator.label("name"), pk, conflict)  # changed after the export
                 else:
+                    if conflict:
+                        self.overwritten.add(row)  # the user's explicit choice (see ledger_import)
                     actions.append(("update", row, recs[row], pk))
         actions = self._similar(actions, validator)
         self.chunks += 1
@@ -689,7 +692,7 @@ class _Writer:
                 if child.version != version:
                     audit["version"] = [version, child.version]
                 summary = _("台账导入更新档案（第 %(row)d 行）") % {"row": row}
-                if row in state.overwrite_rows:
+                if row in state.overwritten:
                     summary += _("，用户确认以文件内容覆盖导出后的修改")
                 audit_log(actor=self.actor, action="update", obj=child, summary=summary, changes=audit)
                 report.updated += 1
