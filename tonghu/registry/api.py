@@ -13,7 +13,10 @@
   /api/v1/children/{id}/guardians/{gid}/`` changes one (send its ``version``; 409 on a conflicting edit);
   ``POST …/care/`` records a new caregiver (the current arrangement ends that day; history kept), ``PATCH
   …/care/{cid}/`` changes one; ``POST …/assistance/`` records a scheme received, ``PATCH …/assistance/{aid}/``
-  changes it. Roles without ``registry.view_sensitive`` can neither write nor reach sensitive values (a parent's
+  changes it. Every change (``PATCH``/``PUT``) of a file or of one of its rows must send the ``version`` read
+  with it (400 without; 409 with the other person's changes when it is not the current one): one check,
+  ``services.check_version``; the schema marks ``version`` required on every PATCH body (:class:`VersionedSchema`).
+  Roles without ``registry.view_sensitive`` can neither write nor reach sensitive values (a parent's
   criminal record, the HIV allowance): such a field is refused, such a row answers 404.
 """
 
@@ -25,6 +28,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
 
 from tonghu.api.base import ScopedViewSetMixin
@@ -83,7 +87,7 @@ class GuardianSerializer(MaskingMixin, serializers.ModelSerializer):
 class CareSerializer(MaskingMixin, serializers.ModelSerializer):
     class Meta:
         model = CareArrangement
-        fields = ["id", *services.CARE_FIELDS, "end", "end_reason"]
+        fields = ["id", *services.CARE_FIELDS, "end", "end_reason", "version"]
 
 
 class DepartureSerializer(serializers.ModelSerializer):
@@ -95,7 +99,7 @@ class DepartureSerializer(serializers.ModelSerializer):
 class AssistanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assistance
-        fields = ["id", *services.ASSISTANCE_FIELDS]
+        fields = ["id", *services.ASSISTANCE_FIELDS, "version"]
 
 
 class ChildListSerializer(MaskingMixin, serializers.ModelSerializer):
@@ -164,13 +168,33 @@ def _conflict(exc: services.EditConflictError) -> Response:
                     status=status.HTTP_409_CONFLICT)
 
 
+class VersionedSchema(AutoSchema):
+    """drf-spectacular lists no required property in a PATCH ("Patched…") body; but every PATCH here changes a
+    versioned record and must carry the ``version`` the client read (``services.check_version``), so the schema
+    says so: ``version`` is required in every PATCH request body that has it."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and self.method == "PATCH" and "version" in schema.get("properties", {}):
+            schema["required"] = sorted({*schema.get("required", []), "version"})
+        return schema
+
+
+VERSION_HELP = "您读取该记录时的版本号（version）；修改时必填，他人已在此期间保存则返回 409 及其修改内容"
+
+
+def _version_field(required: bool = False):
+    return serializers.IntegerField(required=required, write_only=True, help_text=VERSION_HELP,
+                                    error_messages={"required": "请提供您读取记录时的 version（版本号），以免覆盖他人的修改", "invalid": "version（版本号）应为整数"})
+
+
 class ChildWriteSerializer(serializers.ModelSerializer):
     """Input for create and update. Field rules are the services' (the same as the page's form)."""
 
     village = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none(), label="所在村（社区）", required=False,
                                                  error_messages={"does_not_exist": "区划代码“{pk_value}”不存在或不在您的辖区内", "required": "请选择所在村（社区）"})
     confirm_similar = serializers.BooleanField(required=False, default=False, write_only=True)
-    version = serializers.IntegerField(required=False, write_only=True)
+    version = _version_field()
 
     class Meta:
         model = Child
@@ -202,6 +226,15 @@ class ChildWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ChildUpdateSerializer(ChildWriteSerializer):
+    """Input for ``PUT``/``PATCH`` of a file: the fields of :class:`ChildWriteSerializer` plus the mandatory ``version``."""
+
+    version = _version_field(required=True)
+
+    class Meta(ChildWriteSerializer.Meta):
+        fields = services.CHILD_FIELDS + ["version"]
+
+
 class _SubWriteSerializer(serializers.ModelSerializer):
     """Input for a row of a file (guardian, care, assistance): field types here, rules in the services."""
 
@@ -214,6 +247,8 @@ class _SubWriteSerializer(serializers.ModelSerializer):
                 self.fields.pop(name)  # unknown fields are ignored by DRF: refused explicitly in validate()
         _chinese_messages(self.fields)
 
+    version = _version_field()
+
     def validate(self, attrs):
         hidden = sorted(k for k in getattr(self, "initial_data", {}) if masking.is_sensitive_field(self.Meta.model, k) and k not in self.fields)
         if hidden:
@@ -222,8 +257,6 @@ class _SubWriteSerializer(serializers.ModelSerializer):
 
 
 class GuardianWriteSerializer(_SubWriteSerializer):
-    version = serializers.IntegerField(required=False, write_only=True)
-
     class Meta:
         model = Guardian
         fields = [*services.GUARDIAN_FIELDS, "version"]
@@ -233,13 +266,13 @@ class GuardianWriteSerializer(_SubWriteSerializer):
 class CareWriteSerializer(_SubWriteSerializer):
     class Meta:
         model = CareArrangement
-        fields = [*services.CARE_FIELDS, "end", "end_reason"]
+        fields = [*services.CARE_FIELDS, "end", "end_reason", "version"]
 
 
 class AssistanceWriteSerializer(_SubWriteSerializer):
     class Meta:
         model = Assistance
-        fields = services.ASSISTANCE_FIELDS
+        fields = [*services.ASSISTANCE_FIELDS, "version"]
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -262,6 +295,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
     capability = VIEW
     write_capability = EDIT
     filterset_class = ChildFilterSet
+    schema = VersionedSchema()
 
     def get_serializer_class(self):
         if self.action in ("guardians", "guardian"):
@@ -272,8 +306,10 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
             return AssistanceWriteSerializer
         if self.action == "list":
             return ChildListSerializer
-        if self.action in ("create", "update", "partial_update"):
+        if self.action == "create":
             return ChildWriteSerializer
+        if self.action in ("update", "partial_update"):
+            return ChildUpdateSerializer
         return ChildDetailSerializer
 
     def get_queryset(self):
@@ -317,9 +353,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("confirm_similar", None)
-        version = data.pop("version", None)
-        if version is None:
-            return Response({"version": ["请提供您读取档案时的 version（版本号），以免覆盖他人的修改"]}, status=status.HTTP_400_BAD_REQUEST)
+        version = data.pop("version", None)  # PATCH is partial: a missing version is refused by the service (400)
         try:
             child = services.child_update(actor=request.user, child=child, data=data, expected_version=version)
         except services.EditConflictError as exc:
@@ -333,6 +367,9 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
 
     # --- the rows of a file ------------------------------------------------------------------------------------
     def _write(self, serializer_class, func, read_serializer, *, instance=None, created: bool):
+        """Validate the body, then ``func(data, version)`` (``version``: what the client read; ``None`` when not
+        sent, which the update services refuse)."""
+
         def render(row):
             return Response(read_serializer(row, context=self.get_serializer_context()).data,
                             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -342,8 +379,10 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
             return replayed
         serializer = serializer_class(instance, data=self.request.data, partial=instance is not None, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
         try:
-            row, _created = self.create_once(self.request, lambda: func(dict(serializer.validated_data)))
+            row, _created = self.create_once(self.request, lambda: func(data, version))
         except services.EditConflictError as exc:
             return _conflict(exc)
         except DjangoValidationError as exc:
@@ -355,7 +394,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
     def guardians(self, request, pk=None):
         """Add a father, mother or other guardian (the facts the rules need, each with its date and evidence)."""
         child = self.get_object()
-        return self._write(GuardianWriteSerializer, lambda data: services.guardian_save(actor=request.user, child=child, data=data),
+        return self._write(GuardianWriteSerializer, lambda data, _v: services.guardian_save(actor=request.user, child=child, data=data),
                            GuardianSerializer, created=True)
 
     @extend_schema(request=GuardianWriteSerializer, responses={200: GuardianSerializer})
@@ -364,29 +403,25 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         """Change a guardian; send the ``version`` you read (409 with the other person's changes otherwise)."""
         child = self.get_object()
         guardian = get_object_or_404(Guardian, pk=gpk, child=child)
-        if "version" not in request.data:
-            return Response({"version": ["请提供您读取监护人信息时的 version（版本号），以免覆盖他人的修改"]}, status=status.HTTP_400_BAD_REQUEST)
-
-        def save(data):
-            version = data.pop("version", None)
-            return services.guardian_save(actor=request.user, child=child, guardian=guardian, data=data, expected_version=version)
-
-        return self._write(GuardianWriteSerializer, save, GuardianSerializer, instance=guardian, created=False)
+        return self._write(GuardianWriteSerializer,
+                           lambda data, version: services.guardian_save(actor=request.user, child=child, guardian=guardian, data=data, expected_version=version),
+                           GuardianSerializer, instance=guardian, created=False)
 
     @extend_schema(request=CareWriteSerializer, responses={201: CareSerializer})
     @action(detail=True, methods=["post"], url_path="care", url_name="care")
     def care(self, request, pk=None):
         """Record a new caregiver (R-F1): the current arrangement ends the day the new one starts."""
         child = self.get_object()
-        return self._write(CareWriteSerializer, lambda data: services.care_start(actor=request.user, child=child, data=data),
+        return self._write(CareWriteSerializer, lambda data, _v: services.care_start(actor=request.user, child=child, data=data),
                            CareSerializer, created=True)
 
     @extend_schema(request=CareWriteSerializer, responses={200: CareSerializer})
     @action(detail=True, methods=["patch"], url_path=r"care/(?P<cpk>[0-9]+)", url_name="care-row")
     def care_row(self, request, pk=None, cpk=None):
+        """Change a care arrangement; send the ``version`` you read (409 with the other person's changes otherwise)."""
         child = self.get_object()
         care = get_object_or_404(CareArrangement, pk=cpk, child=child)
-        return self._write(CareWriteSerializer, lambda data: services.care_update(actor=request.user, care=care, data=data),
+        return self._write(CareWriteSerializer, lambda data, version: services.care_update(actor=request.user, care=care, data=data, expected_version=version),
                            CareSerializer, instance=care, created=False)
 
     @extend_schema(request=AssistanceWriteSerializer, responses={201: AssistanceSerializer})
@@ -394,17 +429,18 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
     def assistance(self, request, pk=None):
         """Record an assistance scheme the child receives (amount per month, period)."""
         child = self.get_object()
-        return self._write(AssistanceWriteSerializer, lambda data: services.assistance_add(actor=request.user, child=child, data=data),
+        return self._write(AssistanceWriteSerializer, lambda data, _v: services.assistance_add(actor=request.user, child=child, data=data),
                            AssistanceSerializer, created=True)
 
     @extend_schema(request=AssistanceWriteSerializer, responses={200: AssistanceSerializer})
     @action(detail=True, methods=["patch"], url_path=r"assistance/(?P<apk>[0-9]+)", url_name="assistance-row")
     def assistance_row(self, request, pk=None, apk=None):
+        """Change an assistance row; send the ``version`` you read (409 with the other person's changes otherwise)."""
         child = self.get_object()
         row = get_object_or_404(Assistance, pk=apk, child=child)
         if masking.is_sensitive_row(row) and not masking.can_view_sensitive(request.user):
             raise NotFound
-        return self._write(AssistanceWriteSerializer, lambda data: services.assistance_update(actor=request.user, assistance=row, data=data),
+        return self._write(AssistanceWriteSerializer, lambda data, version: services.assistance_update(actor=request.user, assistance=row, data=data, expected_version=version),
                            AssistanceSerializer, instance=row, created=False)
 
 

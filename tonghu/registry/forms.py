@@ -46,6 +46,25 @@ class BootstrapMixin:
                 w.attrs.setdefault("class", "form-control")
 
 
+class VersionedFormMixin:
+    """The edit form of any versioned record (``models.Versioned``) carries the version the user loaded as a hidden
+    field, and a change submitted without it is refused here (and again by ``services.check_version``): the same
+    for the child, the household, a guardian, a care arrangement and an assistance row. A new record has none."""
+
+    def _version_field(self) -> None:
+        if self.instance.pk is None:
+            self.fields.pop("version", None)
+            return
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None and data.get("version") is None:
+            self.errors.pop("version", None)
+            self.add_error(None, services.version_missing_message(self.instance))
+        return data
+
+
 def _date_widgets(model, names):
     from django.db import models as m
 
@@ -68,8 +87,7 @@ CHILD_SECTIONS = [
 ]
 
 
-class ChildForm(BootstrapMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ChildForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     confirm_similar = forms.BooleanField(label=_("这是另一名儿童，继续建档"), required=False)
 
     class Meta:
@@ -95,11 +113,10 @@ class ChildForm(BootstrapMixin, forms.ModelForm):
                 self.fields.pop(name, None)
         if not creating and not masking.can_view_id_numbers(user):
             self.fields.pop("id_number", None)
+        self._version_field()
         if not creating:
             self.fields.pop("confirm_similar")
-            self.fields["version"].initial = self.instance.version
         else:
-            self.fields.pop("version")
             self.fields["confirm_similar"].help_text = _("仅当系统提示已有姓名和出生日期相同的档案、且您已核实不是同一名儿童时勾选。")
         if user.region is not None and user.region.level == "village" and creating:
             self.fields["village"].initial = user.region.code
@@ -136,9 +153,7 @@ class ChildForm(BootstrapMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k in services.CHILD_FIELDS}
 
 
-class HouseholdForm(BootstrapMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class HouseholdForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = services.HOUSEHOLD_FIELDS
@@ -146,7 +161,7 @@ class HouseholdForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self._version_field()
         self._style()
 
     def _post_clean(self):
@@ -167,9 +182,7 @@ GUARDIAN_SECTIONS = [
 ]
 
 
-class GuardianForm(BootstrapMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class GuardianForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Guardian
         fields = services.GUARDIAN_FIELDS
@@ -183,7 +196,7 @@ class GuardianForm(BootstrapMixin, forms.ModelForm):
             self.fields.pop("criminal_record")
         if self.instance.pk and not masking.can_view_id_numbers(user):
             self.fields.pop("id_number")
-        self.fields["version"].initial = self.instance.version
+        self._version_field()
         self._style()
 
     def sections(self):
@@ -229,7 +242,7 @@ class ProblemForm(BootstrapMixin, forms.ModelForm):
         self._style()
 
 
-class CareForm(BootstrapMixin, forms.ModelForm):
+class CareForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = CareArrangement
         fields = services.CARE_FIELDS
@@ -237,6 +250,7 @@ class CareForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._version_field()
         self._style()
 
     def _post_clean(self):
@@ -266,7 +280,7 @@ class DepartureForm(BootstrapMixin, forms.ModelForm):
         pass
 
 
-class AssistanceForm(BootstrapMixin, forms.ModelForm):
+class AssistanceForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Assistance
         fields = services.ASSISTANCE_FIELDS
@@ -276,6 +290,7 @@ class AssistanceForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not masking.can_view_sensitive(user):
             self.fields["scheme"].choices = [c for c in self.fields["scheme"].choices if c[0] not in masking.SENSITIVE_SCHEMES]
+        self._version_field()
         self._style()
 
     def _post_clean(self):

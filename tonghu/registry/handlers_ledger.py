@@ -36,7 +36,7 @@ def handle_ledger_import(job, progress):
         tmp.flush()
         try:
             report = ledger_import(actor=job.created_by, region=region, path=tmp.name, valid_only=bool(params.get("valid_only")),
-                                   confirm_similar=bool(params.get("confirm_similar")),
+                                   confirm_similar=bool(params.get("confirm_similar")), overwrite_rows=params.get("overwrite_rows") or (),
                                    progress=progress, file_name=params.get("file_name", ""))
         except LedgerFileError as exc:
             raise JobError(str(exc)) from exc

@@ -187,7 +187,18 @@ class StatusChangeKind(models.TextChoices):
 # ------------------------------------------------------------------------------------------------ models
 
 
-class Household(models.Model):
+class Versioned(models.Model):
+    """Base of every editable record of a file: ``version`` counts the saves. An update states the version the user
+    loaded (``services.check_version``); a save by someone else in between makes it a conflict (409 in the API,
+    the other person's changes on the page, a conflict row in a ledger import), never a silent overwrite."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Household(Versioned):
     """一户一档: the family a child lives in. Siblings share one household (R-B4)."""
 
     region_field = "village__code"
@@ -207,7 +218,6 @@ class Household(models.Model):
     low_income = models.BooleanField(_("低收入家庭（低保边缘）"), default=False)
     social_support = models.TextField(_("社会力量帮扶情况"), blank=True)
     note = models.TextField(_("备注"), blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -227,7 +237,7 @@ class Household(models.Model):
         return self.village_id
 
 
-class Child(models.Model):
+class Child(Versioned):
     """One child, one file. Located by the village (村/社区) that serves them; scoping follows that code."""
 
     region_field = "village__code"
@@ -294,7 +304,6 @@ class Child(models.Model):
     status = models.CharField(_("档案状态"), max_length=10, choices=ChildStatus.choices, default=ChildStatus.ACTIVE)
     status_reason = models.CharField(_("状态说明"), max_length=200, blank=True)
     status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     # no index on who created or last changed a file (or a care or assistance row, or a status row): nothing looks
     # files up by it, and every index costs each ledger import row (docs/benchmarks.md, "Registry")
@@ -346,9 +355,9 @@ class Child(models.Model):
         return self.status == ChildStatus.ACTIVE
 
 
-class ChildOwned(models.Model):
+class ChildOwned(Versioned):
     """Base of every row that belongs to one child's file: it is scoped, and audited, by the child's village, so a
-    transfer moves the whole file at once."""
+    transfer moves the whole file at once; it carries a ``version`` (:class:`Versioned`) like the child."""
 
     region_field = "child__village__code"
 
@@ -422,7 +431,6 @@ class Guardian(ChildOwned):
     # sensitive (registry.view_sensitive)
     criminal_record = models.TextField(_("违法犯罪记录"), blank=True)
     note = models.TextField(_("备注"), blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -439,7 +447,7 @@ class Guardian(ChildOwned):
 
 
 
-class GuardianRestriction(models.Model):
+class GuardianRestriction(Versioned):
     """服刑在押、强制隔离戒毒或其他限制人身自由的措施 (sensitive: registry.view_sensitive)."""
 
     region_field = "guardian__child__village__code"

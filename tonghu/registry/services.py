@@ -179,12 +179,16 @@ def _audit_changes(model, before: dict, after: dict, extra: dict | None = None) 
     return changes
 
 
-def _log(*, actor, child, action, summary, row=None, before=None, after=None, hide=False) -> None:
+def _log(*, actor, child, action, summary, row=None, before=None, after=None, hide=False, version=None) -> None:
+    """``version``: ``(old, new)`` of the row's version when it changed; kept in clear even when the values are
+    hidden, so a later conflicting edit can list this change (:func:`_conflict_changes`)."""
     model = row if row is not None else child
     changes = _audit_changes(model, before or {}, after or {}) if not hide else {}
     if hide:
         changed = sorted(k for k in set(before or {}) | set(after or {}) if (before or {}).get(k) != (after or {}).get(k))
         changes = {k: [masking.AUDIT_HIDDEN, masking.AUDIT_HIDDEN] for k in changed}
+    if version is not None:
+        changes["version"] = list(version)
     if row is not None:
         changes["_model"] = row._meta.label_lower
         changes["_id"] = row.pk
@@ -513,34 +517,73 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
     return child
 
 
-def _conflict_changes(obj, since_version: int, label: str) -> list[dict]:
-    """Who changed ``obj`` after ``since_version`` (from the audit trail)."""
+def _file_children(obj) -> list[int]:
+    """The children whose files log the changes of ``obj`` (services' audit convention: against the child)."""
+    if isinstance(obj, Child):
+        return [obj.pk]
+    if isinstance(obj, Household):
+        return list(obj.children.values_list("pk", flat=True)[:20])
+    if isinstance(obj, GuardianRestriction):
+        return [obj.guardian.child_id]
+    return [obj.child_id]
+
+
+def _conflict_changes(obj, since_version: int) -> list[dict]:
+    """Who changed ``obj`` (any versioned record of a file) after ``since_version``, from the audit trail: the
+    entries logged against its child whose ``version`` went up from ``since_version`` or later."""
     from tonghu.audit.models import AuditEntry
 
     from .history import describe_changes
 
-    child_pk = obj.pk if label == "registry.child" else obj.child_id
-    entries = AuditEntry.objects.filter(object_type="registry.child", object_id=str(child_pk), action="update").order_by("-seq")[:50]
-    out = []
+    label = obj._meta.label_lower
+    children = [str(pk) for pk in _file_children(obj)]
+    entries = AuditEntry.objects.filter(object_type="registry.child", object_id__in=children, action__in=("update", "status")).order_by("-seq")[:100]
+    out, seen = [], set()
     for entry in entries:
         ch = entry.changes or {}
         if ch.get("_model", "registry.child") != label or (label != "registry.child" and ch.get("_id") != obj.pk):
             continue
         version = ch.get("version")
-        if not version or version[0] < since_version:
+        if not version or version[0] < since_version or tuple(version) in seen:
             continue
+        seen.add(tuple(version))  # a household's change is logged once per child of the household
         for row in describe_changes(ch, user=None):
             out.append({"at": entry.at, "actor": entry.actor_name, **row})
     return out
 
 
+def version_missing_message(obj) -> str:
+    return (f"缺少版本号：修改{obj._meta.verbose_name}须提交您打开页面（或读取记录）时的版本号 version，"
+            f"以免覆盖他人在此期间的修改。本次没有保存，请重新打开页面后再修改。")
+
+
+def check_version(current, expected_version) -> None:
+    """The edit-conflict check of every update of a versioned record (child, household, guardian, care,
+    assistance…), for every path (page, API, ledger import): ``current`` is the row as locked for the update,
+    ``expected_version`` the version the user loaded. Missing or unreadable: refused (``ValidationError`` on
+    ``version``); different: :class:`EditConflictError` with the other person's changes. Nothing is written."""
+    if expected_version is None or expected_version == "":
+        raise ValidationError({"version": [version_missing_message(current)]})
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ValidationError({"version": [f"版本号“{expected_version}”无效，应为整数（您打开页面时记录的 version）"]}) from None
+    if current.version != expected:
+        raise EditConflictError(obj=current, changes=_conflict_changes(current, expected))
+
+
+def _bump(obj) -> tuple[int, int]:
+    """Count a save of ``obj``: returns ``(old, new)`` version for the audit entry."""
+    obj.version += 1
+    return obj.version - 1, obj.version
+
+
 @transaction.atomic
-def child_update(*, actor, child: Child, data: dict, expected_version: int | None) -> Child:
-    """Change a file's fields. ``expected_version`` is the version the user loaded; if someone saved in between,
-    nothing is written and :class:`EditConflictError` lists their changes."""
+def child_update(*, actor, child: Child, data: dict, expected_version: int) -> Child:
+    """Change a file's fields. ``expected_version`` is the version the user loaded (mandatory); if someone saved in
+    between, nothing is written and :class:`EditConflictError` lists their changes (:func:`check_version`)."""
     current = Child.objects.select_for_update().get(pk=child.pk)
-    if expected_version is not None and current.version != int(expected_version):
-        raise EditConflictError(obj=current, changes=_conflict_changes(current, int(expected_version), "registry.child"))
+    check_version(current, expected_version)
     data = _strip({k: v for k, v in data.items() if k in CHILD_FIELDS})
     merged = snapshot(current, CHILD_FIELDS)
     merged["village"] = current.village
@@ -679,10 +722,9 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, data: dict, expected_version: int | None = None) -> Household:
+def household_update(*, actor, household: Household, data: dict, expected_version: int) -> Household:
     current = Household.objects.select_for_update().get(pk=household.pk)
-    if expected_version is not None and current.version != int(expected_version):
-        raise EditConflictError(obj=current, changes=_conflict_changes_household(current, int(expected_version)))
+    check_version(current, expected_version)
     data = _strip({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     errors: dict[str, list[str]] = {}
     for name in ("income_per_head_year", "dibao_month", "tekun_month", "disability_month", "other_subsidy_month"):
@@ -700,32 +742,16 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
     after = snapshot(current, HOUSEHOLD_FIELDS)
     if before == after:
         return current
-    current.version += 1
+    version = _bump(current)
     current.save()
     for child in current.children.all():
-        _log(actor=actor, child=child, action="update", summary="修改家庭信息", row=current, before=before, after=after)
+        _log(actor=actor, child=child, action="update", summary="修改家庭信息", row=current, before=before, after=after, version=version)
     if not current.children.exists():
-        audit_log(actor=actor, action="update", obj=current, summary="修改家庭信息", changes=_audit_changes(current, before, after))
+        audit_log(actor=actor, action="update", obj=current, summary="修改家庭信息",
+                  changes=_audit_changes(current, before, after, {"version": list(version)}))
     for child in current.children.all():
         _facts_changed(child, actor)
     return current
-
-
-def _conflict_changes_household(household, since_version):
-    child = household.children.first()
-    if child is None:
-        return []
-    from tonghu.audit.models import AuditEntry
-
-    from .history import describe_changes
-
-    out = []
-    for entry in AuditEntry.objects.filter(object_type="registry.child", object_id=str(child.pk), action="update").order_by("-seq")[:50]:
-        ch = entry.changes or {}
-        if ch.get("_model") == "registry.household" and ch.get("_id") == household.pk and entry.at:
-            for row in describe_changes(ch, user=None):
-                out.append({"at": entry.at, "actor": entry.actor_name, **row})
-    return out
 
 
 @transaction.atomic
@@ -782,12 +808,12 @@ def _guardian_apply(guardian: Guardian, data: dict) -> None:
 
 @transaction.atomic
 def guardian_save(*, actor, child: Child, data: dict, guardian: Guardian | None = None, expected_version: int | None = None) -> Guardian:
-    """Add or change a father, mother or other guardian with the facts classification needs."""
+    """Add or change a father, mother or other guardian with the facts classification needs. A change states the
+    version the user loaded (``expected_version``, mandatory: :func:`check_version`)."""
     data = _strip({k: v for k, v in data.items() if k in GUARDIAN_FIELDS})
     if guardian is not None:
         guardian = Guardian.objects.select_for_update().get(pk=guardian.pk, child=child)
-        if expected_version is not None and guardian.version != int(expected_version):
-            raise EditConflictError(obj=guardian, changes=_conflict_changes(guardian, int(expected_version), "registry.guardian"))
+        check_version(guardian, expected_version)
         merged = snapshot(guardian, GUARDIAN_FIELDS)
         merged.update(data)
         merged["_pk"] = guardian.pk
@@ -805,15 +831,11 @@ def guardian_save(*, actor, child: Child, data: dict, guardian: Guardian | None 
     if before == after:
         return guardian
     created = guardian.pk is None
-    if not created:
-        guardian.version += 1
+    version = None if created else _bump(guardian)
     guardian.save()
     role = guardian.get_role_display()
-    extra_before, extra_after = dict(before), dict(after)
-    if not created:
-        extra_before["version"], extra_after["version"] = guardian.version - 1, guardian.version
     _log(actor=actor, child=child, action="create" if created else "update", summary=f"{'添加' if created else '修改'}监护人信息（{role}）",
-         row=guardian, before=extra_before, after=extra_after)
+         row=guardian, before=before, after=after, version=version)
     _facts_changed(child, actor)
     return guardian
 
@@ -888,8 +910,9 @@ def care_start(*, actor, child: Child, data: dict) -> CareArrangement:
     for old in previous:
         old.end = data["start"]
         old.end_reason = "更换受委托照护人"
-        old.save(update_fields=["end", "end_reason"])
-        _log(actor=actor, child=child, action="update", summary="结束委托照护安排", row=old, before={"end": None}, after={"end": old.end})
+        version = _bump(old)
+        old.save(update_fields=["end", "end_reason", "version"])
+        _log(actor=actor, child=child, action="update", summary="结束委托照护安排", row=old, before={"end": None}, after={"end": old.end}, version=version)
     care = CareArrangement.objects.create(child=child, created_by=_user_or_none(actor), **data)
     _log(actor=actor, child=child, action="create", summary=f"登记委托照护：{care}", row=care, before={}, after=snapshot(care, CARE_FIELDS))
     _facts_changed(child, actor)
@@ -897,9 +920,11 @@ def care_start(*, actor, child: Child, data: dict) -> CareArrangement:
 
 
 @transaction.atomic
-def care_update(*, actor, care: CareArrangement, data: dict) -> CareArrangement:
-    """Update the current arrangement (e.g. the director re-assesses the quality of care)."""
+def care_update(*, actor, care: CareArrangement, data: dict, expected_version: int) -> CareArrangement:
+    """Update the current arrangement (e.g. the director re-assesses the quality of care); ``expected_version``:
+    the version the user loaded (:func:`check_version`)."""
     care = CareArrangement.objects.select_for_update().get(pk=care.pk)
+    check_version(care, expected_version)
     data = _strip({k: v for k, v in data.items() if k in CARE_FIELDS + ["end", "end_reason"]})
     merged = snapshot(care, CARE_FIELDS)
     merged.update(data)
@@ -910,8 +935,12 @@ def care_update(*, actor, care: CareArrangement, data: dict) -> CareArrangement:
     before = snapshot(care, fields_)
     for k in data:
         setattr(care, k, merged.get(k, data[k]))
+    after = snapshot(care, fields_)
+    if before == after:
+        return care
+    version = _bump(care)
     care.save()
-    _log(actor=actor, child=care.child, action="update", summary="修改委托照护信息", row=care, before=before, after=snapshot(care, fields_))
+    _log(actor=actor, child=care.child, action="update", summary="修改委托照护信息", row=care, before=before, after=after, version=version)
     _facts_changed(care.child, actor)
     return care
 
@@ -951,7 +980,7 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
         guardian_save(actor=actor, child=child, guardian=guardian, data={
             "working_away": True, "away_since": reg.departed_on, "away_until": None,
             "away_destination_code": reg.destination_code, "away_destination": reg.destination,
-        })
+        }, expected_version=guardian.version)
     return reg
 
 
@@ -985,18 +1014,24 @@ def assistance_add(*, actor, child: Child, data: dict) -> Assistance:
 
 
 @transaction.atomic
-def assistance_update(*, actor, assistance: Assistance, data: dict) -> Assistance:
+def assistance_update(*, actor, assistance: Assistance, data: dict, expected_version: int) -> Assistance:
+    """Change an assistance row; ``expected_version``: the version the user loaded (:func:`check_version`)."""
     row = Assistance.objects.select_for_update().get(pk=assistance.pk)
+    check_version(row, expected_version)
     data = _strip({k: v for k, v in data.items() if k in ASSISTANCE_FIELDS})
     merged = snapshot(row, ASSISTANCE_FIELDS) | data
     _raise(_validate_assistance(merged))
     before = snapshot(row, ASSISTANCE_FIELDS)
     for k, v in data.items():
         setattr(row, k, v)
+    after = snapshot(row, ASSISTANCE_FIELDS)
+    if before == after:
+        return row
+    version = _bump(row)
     row.save()
     hide = masking.is_sensitive_row(row) or before.get("scheme") in masking.SENSITIVE_SCHEMES
     _log(actor=actor, child=row.child, action="update", summary="修改受限信息记录" if hide else f"修改救助记录：{row.get_scheme_display()}",
-         row=row, before=before, after=snapshot(row, ASSISTANCE_FIELDS), hide=hide)
+         row=row, before=before, after=after, hide=hide, version=version)
     _facts_changed(row.child, actor)
     return row
 
@@ -1042,10 +1077,11 @@ def attachment_add(*, actor, child: Child, upload, kind: str, title: str = "", f
         obj = {"child": child, "guardian": guardian, "care": care}[target]
         if not getattr(obj, evidence_field):
             model = type(obj)
-            model.objects.filter(pk=obj.pk).update(**{evidence_field: True})
+            model.objects.filter(pk=obj.pk).update(**{evidence_field: True, "version": models.F("version") + 1})
             setattr(obj, evidence_field, True)
+            version = _bump(obj)
             _log(actor=actor, child=child, action="update", summary="根据上传的证明材料标记“有证明材料”",
-                 row=None if target == "child" else obj, before={evidence_field: False}, after={evidence_field: True})
+                 row=None if target == "child" else obj, before={evidence_field: False}, after={evidence_field: True}, version=version)
     _facts_changed(child, actor)
     return row
 
@@ -1055,9 +1091,10 @@ def attachment_withdraw(*, actor, attachment: Attachment, reason: str) -> Attach
     """Mark an attachment as withdrawn (uploaded by mistake). The file is kept for the record, not shown."""
     if not (reason or "").strip():
         raise ValidationError({"reason": ["请填写撤回原因"]})
-    Attachment.objects.filter(pk=attachment.pk).update(withdrawn=True)
+    Attachment.objects.filter(pk=attachment.pk).update(withdrawn=True, version=models.F("version") + 1)
     attachment.withdrawn = True
+    version = _bump(attachment)
     _log(actor=actor, child=attachment.child, action="update", summary=f"撤回附件：{reason.strip()}", row=attachment,
-         before={"withdrawn": False}, after={"withdrawn": True})
+         before={"withdrawn": False}, after={"withdrawn": True}, version=version)
     _facts_changed(attachment.child, actor)
     return attachment

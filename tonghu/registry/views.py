@@ -162,7 +162,28 @@ class ChildCreateView(IdempotentViewMixin, ChildFormMixin, FormView):
         return redirect("child_detail", pk=child.pk)
 
 
-class ChildEditView(ChildFormMixin, FormView):
+class EditConflictMixin:
+    """Every edit page answers a conflicting edit (``services.EditConflictError``) the same way: nothing saved, the
+    other person's changes listed above the form (``registry/_edit_conflict.html``), the form keeping what the user
+    typed and now carrying the current version, so saving again is a deliberate choice to overwrite."""
+
+    conflict = None
+
+    def edit_conflict(self, form, exc) -> None:
+        data = form.data.copy()
+        data["version"] = exc.obj.version
+        form.data = data
+        form.add_error(None, exc.messages[0])
+        self.conflict = exc.changes
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.conflict is not None:
+            ctx.setdefault("conflict", self.conflict)
+        return ctx
+
+
+class ChildEditView(EditConflictMixin, ChildFormMixin, FormView):
     form_class = forms.ChildForm
     deny_with_404 = True
 
@@ -187,11 +208,8 @@ class ChildEditView(ChildFormMixin, FormView):
         try:
             child = services.child_update(actor=self.request.user, child=self.child, data=form.service_data(), expected_version=form.cleaned_data.get("version"))
         except services.EditConflictError as exc:
-            data = form.data.copy()
-            data["version"] = exc.obj.version
-            form.data = data
-            form.add_error(None, exc.messages[0])
-            return self.render_to_response(self.get_context_data(form=form, conflict=exc.changes))
+            self.edit_conflict(form, exc)
+            return self.form_invalid(form)
         except services.DuplicateChildError as exc:
             form.add_error("id_number" if "id_number" in form.fields else None, exc.report.message)
             return self.form_invalid(form)
@@ -202,7 +220,7 @@ class ChildEditView(ChildFormMixin, FormView):
         return redirect("child_detail", pk=child.pk)
 
 
-class ChildSubFormView(IdempotentViewMixin, CapabilityMixin, FormView):
+class ChildSubFormView(IdempotentViewMixin, EditConflictMixin, CapabilityMixin, FormView):
     """A form that adds to or changes part of one file (404 outside scope or without the capability). Saved once
     per client token: a repeat goes back to the file without saving again."""
 
@@ -234,7 +252,7 @@ class ChildSubFormView(IdempotentViewMixin, CapabilityMixin, FormView):
         try:
             return self.create_once(func)
         except services.EditConflictError as exc:
-            form.add_error(None, exc.messages[0])
+            self.edit_conflict(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         return None
@@ -333,7 +351,8 @@ class CareEditView(ChildSubFormView):
         return super().get_form_kwargs() | {"instance": self.care}
 
     def form_valid(self, form):
-        c = self.run(form, lambda: services.care_update(actor=self.request.user, care=self.care, data=form.cleaned_data))
+        c = self.run(form, lambda: services.care_update(actor=self.request.user, care=self.care, data=form.cleaned_data,
+                                                                  expected_version=form.cleaned_data.get("version")))
         return self.done(_("已保存。")) if c else self.form_invalid(form)
 
 
@@ -378,7 +397,8 @@ class AssistanceEditView(AssistanceCreateView):
         return super().get_form_kwargs() | {"instance": self.assistance}
 
     def form_valid(self, form):
-        a = self.run(form, lambda: services.assistance_update(actor=self.request.user, assistance=self.assistance, data=form.cleaned_data))
+        a = self.run(form, lambda: services.assistance_update(actor=self.request.user, assistance=self.assistance, data=form.cleaned_data,
+                                                                        expected_version=form.cleaned_data.get("version")))
         return self.done(_("已保存。")) if a else self.form_invalid(form)
 
 
@@ -531,7 +551,7 @@ class HouseholdDetailView(CapabilityMixin, DetailView):
         return ctx
 
 
-class HouseholdEditView(CapabilityMixin, FormView):
+class HouseholdEditView(EditConflictMixin, CapabilityMixin, FormView):
     capability = EDIT
     deny_with_404 = True
     template_name = "registry/form.html"
@@ -552,6 +572,9 @@ class HouseholdEditView(CapabilityMixin, FormView):
         data = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
         try:
             services.household_update(actor=self.request.user, household=self.household, data=data, expected_version=form.cleaned_data.get("version"))
+        except services.EditConflictError as exc:
+            self.edit_conflict(form, exc)
+            return self.form_invalid(form)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

@@ -32,7 +32,8 @@ def test_child_facts_maps_every_fact(make_child):
                        health_status="disability", disability_type="intellectual", disability_grade=3, disability_evidence=True,
                        hiv_infected=True, psych_problem=True, single_parent="mother", other_difficulty="住房危旧")
     household = child.household
-    services.household_update(actor="t", household=household, data={"income_per_head_year": 3600, "dibao": True})
+    services.household_update(actor="t", household=household, data={"income_per_head_year": 3600, "dibao": True},
+                              expected_version=household.version)
     father = services.guardian_save(actor="t", child=child, data={
         "role": "father", "name": "韦父", "deceased": True, "deceased_date": dt.date(2020, 1, 1), "deceased_evidence": True})
     mother = services.guardian_save(actor="t", child=child, data={

@@ -195,6 +195,8 @@ COLUMNS: list[Column] = [
     _c("filed_by", "建档人", G_FILE, kind="text", max_length=50, width=10, aliases=("建档人签名",)),
     _c("filed_at", "建档时间", G_FILE, kind="date", width=11, aliases=("建档日期",)),
     _c("file_no", "档案编号（系统生成，请勿修改）", G_FILE, kind="file_no", width=12, aliases=("档案编号", "系统档案编号", "档案号")),
+    # the file's version at export (ledger/conflicts.py): a row changed in the system after the export is a conflict
+    _c("file_version", "档案版本（系统生成，请勿修改）", G_FILE, kind="file_version", width=12, aliases=("档案版本", "版本号")),
 ]
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}

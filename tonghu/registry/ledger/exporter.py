@@ -31,6 +31,7 @@ from .. import masking
 from ..models import CareArrangement, Child
 from . import records as R
 from .columns import COLUMNS, PRIVACY_WARNING, TITLE, VOCAB, Column
+from .conflicts import with_file_versions
 from .validate import format_health, format_schooling
 
 EXPORT_CAPABILITY = "registry.export_ledger"
@@ -43,8 +44,8 @@ LABELS = {
     "caregiver_type": {"grandparents": "祖父母、外祖父母", "relatives_friends": "亲戚朋友", "none": "无委托人照护", "other": "其他", "": ""},
     "entrust_reason": {k: v[0] for k, v in VOCAB["entrust_reason"].items()} | {"": ""},
     "care_quality": {k: v[0] for k, v in VOCAB["care_quality"].items()} | {"": ""},
-    "guardian_health": {"healthy": "健康", "unhealthy": "不健康", "": ""},
 }
+GUARDIAN_HEALTH = {"healthy": "健康", "unhealthy": "不健康"}
 
 
 def export_queryset(user, region: Region, *, include_closed: bool = False):
@@ -75,11 +76,11 @@ def cells_of(rec: dict, child: Child, *, user, show_ids: bool, show_sensitive: b
     """Ledger record → {column key: cell value} as written to the file."""
     out: dict = {}
     for key, value in rec.items():
-        if key in LABELS:
-            out[key] = LABELS[key].get(value, value if isinstance(value, str) else "")
-        elif key == "guardian_health":
+        if key == "guardian_health":  # (code, note): 健康 / 不健康（慢性肾病）; the note is kept for either code
             code, note = value
-            out[key] = (LABELS["guardian_health"][code] + (f"（{note}）" if note and code == "unhealthy" else "")) if code else ""
+            out[key] = (GUARDIAN_HEALTH[code] + (f"（{note}）" if note else "")) if code else ""
+        elif key in LABELS:
+            out[key] = LABELS[key].get(value, value if isinstance(value, str) else "")
         elif key == "birth_date":
             date, unknown = value
             out[key] = f"{date:%Y-%m}" if unknown else f"{date:%Y-%m-%d}"
@@ -99,6 +100,7 @@ def cells_of(rec: dict, child: Child, *, user, show_ids: bool, show_sensitive: b
             out[key] = _number(value)
         else:
             out[key] = value
+    out["file_version"] = getattr(child, "file_version", None)  # ledger/conflicts.py
     out["village"] = child.village.name
     out["township"] = child.village.parent.name if child.village.parent_id else ""
     if not show_sensitive:
@@ -116,7 +118,7 @@ def iter_rows(user, qs, *, today: dt.date) -> Iterator[tuple[Child, dict]]:
 
     show_ids = masking.can_view_id_numbers(user)
     show_sensitive = masking.can_view_sensitive(user)
-    for child in _prefetched(qs).iterator(chunk_size=2000):
+    for child in with_file_versions(_prefetched(qs)).iterator(chunk_size=2000):
         rec = R.record_of(child, today=today, sensitive=show_sensitive)
         visits = quarter_visits(child, today.year) if hasattr(Child, "visits") else None
         yield child, cells_of(rec, child, user=user, show_ids=show_ids, show_sensitive=show_sensitive, visits=visits)
@@ -203,7 +205,8 @@ def write_xlsx(fh, user, region: Region, qs, *, progress=None, today: dt.date | 
             progress(n)
     ws.append([])
     ws.append([cell(PRIVACY_WARNING, font=Font(bold=True, color="C00000"))])
-    ws.append([cell("说明：“档案编号”由系统生成，修改后重新导入时用它找到原档案，请勿改动；新增儿童请留空。")])
+    ws.append([cell("说明：“档案编号”由系统生成，修改后重新导入时用它找到原档案，请勿改动；新增儿童请留空。"
+                    "“档案版本”记录导出时档案的版本，重新导入时用它发现导出后在系统中所做的修改（冲突行不会被覆盖），请勿改动。")])
     wb.save(fh)
     return count
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -43,9 +45,16 @@ class LedgerImportForm(RegionChoiceMixin, forms.Form):
     confirm_similar = forms.BooleanField(label=_("同名同出生日期的儿童已核实不是同一人"), required=False,
                                          help_text=_("本县已有姓名（或拼音）和出生日期相同的档案时，默认作为错误列出；核实后勾选，才为这些行新建档案。"))
 
+    overwrite_rows = forms.CharField(label=_("确认覆盖的行"), required=False, max_length=2000,
+                                     help_text=_("上次导入列为“导出后此档案已被修改”的行：核对后确要以文件内容为准的，填写其行号（如 5、8、12-15），"
+                                                 "这些行将覆盖系统中较新的修改。其余冲突行仍不导入。"))
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._region_field(user, ("county", "township"))
+
+    def clean_overwrite_rows(self) -> list[int]:
+        return parse_row_numbers(self.cleaned_data.get("overwrite_rows") or "")
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -54,6 +63,22 @@ class LedgerImportForm(RegionChoiceMixin, forms.Form):
         if f.size > MAX_UPLOAD:
             raise forms.ValidationError(_("文件过大（超过 100 MB）。"))
         return f
+
+
+def parse_row_numbers(text: str) -> list[int]:
+    """``"5、8, 12-15"`` → ``[5, 8, 12, 13, 14, 15]`` (row numbers as the import's error list shows them)."""
+    rows: set[int] = set()
+    for part in re.split(r"[\s,，、;；]+", text.strip()):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:\s*[-－~～至到]\s*(\d+))?", part)
+        if not match:
+            raise forms.ValidationError(_("无法识别“%(part)s”：请填写行号，用顿号或逗号分隔，连续的行可写成 12-15") % {"part": part})
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if last < first or last - first > 10000:
+            raise forms.ValidationError(_("行号范围“%(part)s”无效") % {"part": part})
+        rows.update(range(first, last + 1))
+    return sorted(rows)
 
 
 class LedgerExportForm(RegionChoiceMixin, forms.Form):

@@ -63,6 +63,7 @@ from . import bulk
 from . import parsing as P
 from . import records as R
 from .columns import BY_KEY
+from .conflicts import row_conflict
 from .validate import RowError, RowValidator, Villages
 
 CHUNK = 1000
@@ -190,7 +191,7 @@ def _is_note(row: tuple) -> bool:
 
 # --- the import -------------------------------------------------------------------------------------------
 def ledger_import(*, actor, region, path, valid_only: bool = False, confirm_similar: bool = False, progress: Callable | None = None,
-                  file_name: str = "", today: dt.date | None = None) -> ImportReport:
+                  file_name: str = "", today: dt.date | None = None, overwrite_rows=()) -> ImportReport:
     """Import ``path`` into ``region``: see :func:`_ledger_import`. The cyclic garbage collector is off meanwhile: an
     import allocates millions of small acyclic objects, and each full collection walked all of them (and, in the
     forked validators, touched every inherited page); a tenth of the import's time went to it."""
@@ -198,18 +199,20 @@ def ledger_import(*, actor, region, path, valid_only: bool = False, confirm_simi
     gc.disable()
     try:
         return _ledger_import(actor=actor, region=region, path=path, valid_only=valid_only, confirm_similar=confirm_similar,
-                              progress=progress, file_name=file_name, today=today)
+                              progress=progress, file_name=file_name, today=today, overwrite_rows=overwrite_rows)
     finally:
         if enabled:
             gc.enable()
 
 
 def _ledger_import(*, actor, region, path, valid_only: bool = False, confirm_similar: bool = False, progress: Callable | None = None,
-                   file_name: str = "", today: dt.date | None = None) -> ImportReport:
+                   file_name: str = "", today: dt.date | None = None, overwrite_rows=()) -> ImportReport:
     """Import ``path`` into ``region`` (a county, township or village the actor's region contains).
 
     ``confirm_similar``: the user has checked that new rows whose name (or pinyin) and birth date match a file in the
     county are other children (the duplicate guard's "warn and ask"); without it such rows are errors.
+    ``overwrite_rows``: row numbers the user chose to write although their file changed after the export (a
+    conflict, ledger/conflicts.py); every other conflicting row is an error.
     Returns the report; ``report.written`` says whether anything was written. Raises :class:`LedgerFileError`
     when the file cannot be read at all (wrong format, no header, a required column missing).
     """
@@ -239,6 +242,7 @@ def _ledger_import(*, actor, region, path, valid_only: bool = False, confirm_sim
 
         state = _Pass1(report, region, actor, spill, today, can_sensitive)
         state.confirm_similar = confirm_similar
+        state.overwrite_rows = {int(r) for r in overwrite_rows or ()}
         state.valid_only = valid_only
         state.ctx = _prep_context(state, user=actor if getattr(actor, "is_authenticated", False) else None, today=today)
 
@@ -328,6 +332,8 @@ class _Pass1:
         self.chunks = 0
         self.offsets: list[int | None] = []  # where each chunk's actions start in the spill (None: not spilled)
         self.valid_only = False
+        self.overwrite_rows: set[int] = set()  # rows the user chose to write despite a conflict
+        self.overwritten: set[int] = set()  # those of them that were conflicts
         self.raw_rows: list = []  # (row number, cells) of every row, when validated by forked processes (see full())
         self.validator: RowValidator | None = None
         self.last_actions: list[tuple] = []
@@ -419,7 +425,11 @@ class _Pass1:
                     self._err(row, id_label, number,
                               _("身份证号码已有档案：%(name)s（%(village)s，档案编号 %(pk)d），不能重复建档。如要用本行更新该档案，请在“档案编号”列填写 %(pk)d")
                               % {"name": child.name, "village": child.village.name, "pk": pk})
+                elif (conflict := row_conflict(child, recs[row], changes, row)) and row not in self.overwrite_rows:
+                    self._err(row, file_label or validator.label("name"), pk, conflict)  # changed after the export
                 else:
+                    if conflict:
+                        self.overwritten.add(row)  # the user's explicit choice (see ledger_import)
                     actions.append(("update", row, recs[row], pk))
         actions = self._similar(actions, validator)
         self.chunks += 1
@@ -679,9 +689,14 @@ class _Writer:
                 child = existing[pk]
                 old = R.record_of(child, today=today, sensitive=state.can_sensitive)
                 changes = R.differences(old, rec)
-                audit = R.apply_changes(child, changes, rec, actor=user, today=today)
-                audit_log(actor=self.actor, action="update", obj=child, summary=_("台账导入更新档案（第 %(row)d 行）") % {"row": row},
-                          changes=_masked(audit))
+                version = child.version
+                audit = _masked(R.apply_changes(child, changes, rec, actor=user, today=today))
+                if child.version != version:
+                    audit["version"] = [version, child.version]
+                summary = _("台账导入更新档案（第 %(row)d 行）") % {"row": row}
+                if row in state.overwritten:
+                    summary += _("，用户确认以文件内容覆盖导出后的修改")
+                audit_log(actor=self.actor, action="update", obj=child, summary=summary, changes=audit)
                 report.updated += 1
                 changed.append(pk)
         # Classification and schedules follow after the import's transaction commits (in bulk, see core.events).

@@ -49,6 +49,19 @@ def norm_text(value) -> str:
     return value.strip()
 
 
+def keep_text(value) -> str:
+    """Free text as the county wrote it: trimmed, line breaks as ``\n``, nothing else changed. Unlike
+    :func:`norm_text` (which is for *matching* cells against vocabularies, headers and numbers) there is no NFKC
+    here: full-width punctuation （，：；） stays full-width, so an exported ledger re-imports byte-identical."""
+    if value is None:
+        return ""
+    if type(value) is not str:
+        return norm_text(value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value.strip()
+
+
 def is_empty(value) -> bool:
     return value is None or norm_text(value).lower() in EMPTY_MARKERS
 
@@ -286,7 +299,7 @@ _SPLIT = re.compile(r"[、，,；;/＋+和及\s]+")
 
 def parse_category(value) -> tuple[list[str], str]:
     """儿童类别 → (["left_behind", "difficulty"], 具体类别 text). ``困境儿童，具体类别：重病`` keeps ``重病``."""
-    text = norm_text(value)
+    text = keep_text(value)
     if not text:
         return [], ""
     detail = ""
@@ -332,8 +345,9 @@ _HEAD_DETAIL = re.compile(r"^([^\s(（:：,，;；]+?)\s*(?:[(（:：,，;；]\s
 
 
 def parse_health(value) -> Health | None:
-    """健康状况: 健康 / 一般或较弱 / 重病（病名）/ 慢性病（病名）/ 残疾（类别、等级）/ 其他（说明）."""
-    text = norm_text(value)
+    """健康状况: 健康 / 一般或较弱 / 重病（病名）/ 慢性病（病名）/ 残疾（类别、等级）/ 其他（说明）. The details
+    keep their full-width punctuation (:func:`keep_text`); the head word is matched after NFKC."""
+    text = keep_text(value)
     if not text:
         return None
     match = _HEAD_DETAIL.match(text)
@@ -353,6 +367,8 @@ def parse_health(value) -> Health | None:
     grade = None
     kind = ""
     if code == "disabled":
+        if not any(word in detail for word in DISABILITY_GRADES):
+            detail = unicodedata.normalize("NFKC", detail)  # "肢体２级": only then are the details normalised
         for word, g in DISABILITY_GRADES.items():
             if word in detail:
                 grade = g
@@ -372,7 +388,7 @@ def parse_health(value) -> Health | None:
 
 
 def parse_guardian_health(value) -> tuple[str, str] | None:
-    text = norm_text(value)
+    text = keep_text(value)
     if not text:
         return None
     match = _HEAD_DETAIL.match(text)
@@ -407,9 +423,21 @@ def parse_file_no(value) -> int | None:
     return int(text)
 
 
-def parse_text(value, max_length: int = 200) -> str:
+def parse_file_version(value) -> int | None:
+    """档案版本: written by the export (ledger/conflicts.py); a whole number, empty for a county's own sheet."""
+    if is_empty(value):
+        return None
     text = norm_text(value)
-    if text.lower() in EMPTY_MARKERS:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if text.isdigit():
+        return int(text)
+    raise CellError(_("档案版本“%(value)s”无效：它由系统在导出时生成，用于发现导出后的修改，请勿改动；不知道时请留空") % {"value": text})
+
+
+def parse_text(value, max_length: int = 200) -> str:
+    text = keep_text(value)
+    if norm_text(text).lower() in EMPTY_MARKERS:
         return ""
     if len(text) > max_length:
         raise CellError(_("内容过长（最多 %(n)d 个字，实有 %(m)d 个字）") % {"n": max_length, "m": len(text)})

@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.db.models import F
+
 from ..models import Assistance, CareArrangement, Child, Guardian, Household
 
 # child's assistance columns → (scheme, "monthly amount" rows) ; aid columns → scheme of a text-only row
@@ -143,6 +145,8 @@ def differences(existing: dict, imported: dict) -> dict:
         old = existing[key]
         if key == "birth_date" and new is not None and old is not None and new[0] == old[0] and new[1] and not old[1]:
             continue  # the file knows the day, the ledger only the month: not a change
+        if key == "schooling" and new and old and not old[0] and new[0] == "in_school" and tuple(new[1:]) == tuple(old[1:]):
+            continue  # a school without a schooling status exports as the school's name, which reads back as 在校
         if old != new:
             out[key] = (old, new)
     return out
@@ -296,7 +300,8 @@ def apply_changes(child: Child, changes: dict, rec: dict, *, actor, today: dt.da
     if any(k in changes for k in CARE_KEYS):
         for old in CareArrangement.objects.filter(child=child, end__isnull=True):
             old.end, old.end_reason = today, "台账导入更新"
-            old.save(update_fields=["end", "end_reason"])
+            old.version += 1  # a change of that row: a form still open on it conflicts (services.check_version)
+            old.save(update_fields=["end", "end_reason", "version"])
         merged = {k: rec.get(k) for k in CARE_KEYS}
         _g, care, _a = related_from({**merged, "village": child.village_id}, child, actor=actor, today=today)
         for c in care:
@@ -307,7 +312,7 @@ def apply_changes(child: Child, changes: dict, rec: dict, *, actor, today: dt.da
         scheme = ASSIST_SCHEMES.get(key) or AID_SCHEMES[key]
         rows = Assistance.objects.filter(child=child, scheme=scheme).filter(models_q_current(today))
         rows = rows.filter(amount_month__isnull=(key in AID_SCHEMES)) if scheme == "other" else rows
-        rows.update(end=today - dt.timedelta(days=1))
+        rows.update(end=today - dt.timedelta(days=1), version=F("version") + 1)
         if changes[key][1]:
             _assistance(child, key, changes[key][1], actor, today).save()
     return audit

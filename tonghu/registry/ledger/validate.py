@@ -86,8 +86,8 @@ _GRADE = re.compile(r"^(.*?)[\s,，、]*((?:小学|初中|高中|中职|幼儿�
 
 @lru_cache(maxsize=20000)
 def parse_schooling(value) -> tuple[str, str, str]:
-    """就学情况 → (schooling_status, school, grade)."""
-    text = P.norm_text(value)
+    """就学情况 → (schooling_status, school, grade); the school's name keeps its full-width punctuation."""
+    text = P.keep_text(value)
     if not text:
         return "", "", ""
     for words, status in ((("学龄前", "未到入学年龄", "未入园", "散居"), "preschool"), (("辍学", "失学"), "dropped_out"), (("未入学", "不在校", "休学", "未上学"), "not_in_school")):
@@ -289,6 +289,8 @@ class RowValidator:
             return P.parse_guardian_health(value)
         if kind == "file_no":
             return P.parse_file_no(value)
+        if kind == "file_version":
+            return P.parse_file_version(value)
         if kind == "village":
             return P.norm_text(value)
         if kind == "name_phone":

@@ -46,7 +46,8 @@ class LedgerImportView(CapabilityMixin, FormView):
         job = job_start(
             kind="ledger_import", user=self.request.user, region=region, input_file=upload,
             label=_("导入台账：%(name)s → %(region)s%(mode)s") % {"name": upload.name, "region": region.name, "mode": _("（只导入无误的行）") if valid_only else ""},
-            params={"region": region.code, "valid_only": valid_only, "confirm_similar": form.cleaned_data["confirm_similar"], "file_name": upload.name},
+            params={"region": region.code, "valid_only": valid_only, "confirm_similar": form.cleaned_data["confirm_similar"], "file_name": upload.name,
+                    "overwrite_rows": form.cleaned_data["overwrite_rows"]},
         )
         messages.info(self.request, _("已提交后台任务：先逐行校验，再写入。完成后本页显示结果和错误清单。"))
         return redirect("job_detail", pk=job.pk)

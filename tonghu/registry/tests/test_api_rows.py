@@ -73,7 +73,8 @@ def test_new_caregiver_ends_the_current_one(login, officer, make_child):
     assert old.end == dt.date(2026, 6, 1) and old.end_reason == "更换受委托照护人"
     detail = client.get(f"/api/v1/children/{child.pk}/").json()
     assert detail["caregiver"]["caregiver_name"] == "韦姑妈" and [c["caregiver_name"] for c in detail["care_history"]] == ["韦奶奶"]
-    changed = client.patch(f"/api/v1/children/{child.pk}/care/{second.json()['id']}/", {"quality": "good"}, content_type=JSON)
+    changed = client.patch(f"/api/v1/children/{child.pk}/care/{second.json()['id']}/", {"quality": "good", "version": second.json()["version"]},
+                           content_type=JSON)
     assert changed.status_code == 200 and CareArrangement.objects.get(pk=second.json()["id"]).quality == "good"
 
 
@@ -84,9 +85,9 @@ def test_assistance_add_and_change(login, officer, make_child):
     added = client.post(f"/api/v1/children/{child.pk}/assistance/", {"scheme": "dibao", "amount_month": "300", "start": "2026-01-01"}, content_type=JSON)
     assert added.status_code == 201
     row = Assistance.objects.get(pk=added.json()["id"])
-    too_much = client.patch(f"/api/v1/children/{child.pk}/assistance/{row.pk}/", {"amount_month": "300000"}, content_type=JSON)
+    too_much = client.patch(f"/api/v1/children/{child.pk}/assistance/{row.pk}/", {"amount_month": "300000", "version": added.json()["version"]}, content_type=JSON)
     assert too_much.status_code == 400 and "过大" in too_much.json()["amount_month"][0]
-    ok = client.patch(f"/api/v1/children/{child.pk}/assistance/{row.pk}/", {"amount_month": "350", "end": "2026-12-31"}, content_type=JSON)
+    ok = client.patch(f"/api/v1/children/{child.pk}/assistance/{row.pk}/", {"amount_month": "350", "end": "2026-12-31", "version": 1}, content_type=JSON)
     assert ok.status_code == 200
     row.refresh_from_db()
     assert str(row.amount_month) == "350.00" and row.end == dt.date(2026, 12, 31)

@@ -31,7 +31,7 @@ def test_history_shows_who_what_before_after(login, officer, make_child):
     services.child_update(actor=officer, child=child, data={"school": "泗城镇中心小学", "boarding": True}, expected_version=child.version)
     g = services.guardian_save(actor=officer, child=child, data={"role": "father", "name": "韦父", "working_away": True,
                                                                  "away_since": dt.date(2023, 3, 1), "away_destination": "广东省佛山市"})
-    services.guardian_save(actor=officer, child=child, guardian=g, data={"phone": "13912345678"})
+    services.guardian_save(actor=officer, child=child, guardian=g, data={"phone": "13912345678"}, expected_version=g.version)
     page = login(officer).get(f"/children/{child.pk}/").content.decode()
     assert "就读学校：河口小学 → 泗城镇中心小学" in page
     assert "寄宿生：— → 是" in page

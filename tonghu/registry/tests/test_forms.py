@@ -39,7 +39,7 @@ def test_all_file_forms(login, officer, make_child, settings, tmp_path):
                                               "quality": "fair", "start": "2023-02-01"}).status_code == 302
     care = CareArrangement.objects.get(child=child)
     assert client.post(f"{base}/care/{care.pk}/edit/", {"caregiver_kind": "grandparents", "caregiver_name": "蒙奶奶", "quality": "poor",
-                                                        "start": "2023-02-01"}).status_code == 302
+                                                        "start": "2023-02-01", "version": care.version}).status_code == 302
     care.refresh_from_db()
     assert care.quality == "poor"
 
@@ -51,7 +51,7 @@ def test_all_file_forms(login, officer, make_child, settings, tmp_path):
     assert "金额不能为负数" in bad.content.decode()
     assert client.post(f"{base}/assistance/new/", {"scheme": "dibao", "amount_month": "350", "start": "2024-01-01"}).status_code == 302
     a = Assistance.objects.get(child=child)
-    assert client.post(f"{base}/assistance/{a.pk}/edit/", {"scheme": "dibao", "amount_month": "380", "start": "2024-01-01"}).status_code == 302
+    assert client.post(f"{base}/assistance/{a.pk}/edit/", {"scheme": "dibao", "amount_month": "380", "start": "2024-01-01", "version": a.version}).status_code == 302
 
     upload = SimpleUploadedFile("协议.pdf", b"%PDF-1.4", content_type="application/pdf")
     assert client.post(f"{base}/attachments/new/", {"file": upload, "kind": "care_agreement", "fact": "care.agreement", "care": care.pk}).status_code == 302

@@ -24,8 +24,17 @@ class Command(BaseCommand):
         parser.add_argument("--valid-only", action="store_true", help="import the rows without errors, skip the others")
         parser.add_argument("--user", help="username the import is recorded under")
         parser.add_argument("--confirm-similar", action="store_true", help="new rows matching a file's name (or pinyin) and birth date are other children")
+        parser.add_argument("--overwrite-rows", default="", help="rows (e.g. 5,8,12-15) to write although their file changed after the export (conflicts)")
 
-    def handle(self, *args, file, region, valid_only, user, confirm_similar=False, **options):
+    def handle(self, *args, file, region, valid_only, user, confirm_similar=False, overwrite_rows="", **options):
+        from django import forms
+
+        from tonghu.registry.ledger.forms import parse_row_numbers
+
+        try:
+            overwrite = parse_row_numbers(overwrite_rows or "")
+        except forms.ValidationError as exc:
+            raise CommandError("--overwrite-rows: " + "；".join(exc.messages)) from None
         path = Path(file)
         if not path.exists():
             raise CommandError(f"找不到文件：{path}")
@@ -54,7 +63,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{message}")
 
         try:
-            report = ledger_import(actor=actor, region=target, path=path, valid_only=valid_only, confirm_similar=confirm_similar, progress=progress, file_name=path.name)
+            report = ledger_import(actor=actor, region=target, path=path, valid_only=valid_only, confirm_similar=confirm_similar, progress=progress, file_name=path.name,
+                                   overwrite_rows=overwrite)
         except LedgerFileError as exc:
             raise CommandError(str(exc)) from exc
         for error in report.errors:
