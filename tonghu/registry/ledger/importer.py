@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
+from tonghu.core.dbstats import analyze, model_tables
 from tonghu.core.reference.idnumber import mask_id_number
 
 from .. import masking
@@ -72,6 +73,9 @@ PARALLEL_MIN_ROWS = 5000
 PARALLEL_SLICE = 2000
 PARALLEL_WORKERS = min(2, os.cpu_count() or 1)
 MAX_STORED_ERRORS = 5000
+# An import that creates or updates at least this many files refreshes the planner's statistics of the tables it
+# wrote (issue 10, item 18); smaller ones are left to autovacuum (PostgreSQL) or the next bulk write.
+ANALYZE_MIN_ROWS = 500
 _NOTE_PREFIXES = ("说明", "注：", "注:", "填表", "制表", "审核", "#", "备注：")
 
 
@@ -306,6 +310,8 @@ def _ledger_import(*, actor, region, path, valid_only: bool = False, confirm_sim
             audit_log(actor=actor, action="import", object_type="registry.ledger", object_repr=file_name or path.name, region_code=region.code,
                       summary=_("导入台账：新建 %(c)d，更新 %(u)d，未变 %(n)d，出错行 %(e)d") % {"c": report.created, "u": report.updated, "n": report.unchanged, "e": report.rejected_rows},
                       changes=report.summary())
+        if report.created + report.updated >= ANALYZE_MIN_ROWS:
+            analyze(model_tables(Child, Household, Guardian, CareArrangement, Assistance, StatusChange))
         return report
     finally:
         close()
