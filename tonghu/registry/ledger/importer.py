@@ -38,7 +38,9 @@ import marshal
 import multiprocessing
 import os
 import pickle
+import re
 import tempfile
+import zipfile
 from collections import deque
 from contextlib import contextmanager, nullcontext
 from collections.abc import Callable, Iterator
@@ -155,27 +157,111 @@ def _rows_openpyxl(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
     return ws.iter_rows(values_only=True), total, wb.close
 
 
-def _rows_csv(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
-    data = path.read_bytes()
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or GBK/GB18030, checked by decoding the file chunk by chunk."""
+    import codecs
+
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = data.decode(encoding)
-            break
+            with open(path, "rb") as fh:
+                while chunk := fh.read(_CHUNK_BYTES):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError:
             continue
+    raise LedgerFileError(_("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV。"))
+
+
+def _rows_csv(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
+    """Rows of a CSV ledger, read as a stream (issue 10, item 7: the file was held in memory three times over)."""
+    encoding = _csv_encoding(path)
+    fh = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by the returned callable
+    return (tuple(r) for r in csv.reader(fh)), None, fh.close
+
+
+_CHUNK_BYTES = 1 << 20
+
+
+def _sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The XML part of the sheet the readers take: the first whose name says 台账, else the first."""
+    import html
+
+    book = archive.read("xl/workbook.xml").decode("utf-8")
+    sheets = []
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name, rid = re.search(r'\bname="([^"]*)"', tag), re.search(r'\b(?:\w+:)?id="([^"]*)"', tag)
+        if name and rid:
+            sheets.append((html.unescape(name.group(1)), rid.group(1)))
+    if not sheets:
+        return None
+    rid = next((r for n, r in sheets if "台账" in n), sheets[0][1])
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if re.search(rf'\bId="{re.escape(rid)}"', tag):
+            target = re.search(r'\bTarget="([^"]*)"', tag).group(1)
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def count_rows(path: Path, limit: int) -> int | None:
+    """The rows of the ledger's sheet, counted from the file without reading a cell (an .xlsx: the sheet's
+    ``<row>`` elements, decompressed as a stream; a CSV: its lines). Counting stops once past ``limit``.
+    None when the file's structure is not what the count expects (the reader then says what is wrong)."""
+    suffix = path.suffix.lower()
+    count, tail = 0, b""
+    if suffix == ".csv":
+        needles = (b"\n",)
+        opener = lambda: open(path, "rb")  # noqa: E731
+    elif suffix in (".xlsx", ".xlsm"):
+        try:
+            archive = zipfile.ZipFile(path)
+            part = _sheet_part(archive)
+        except (zipfile.BadZipFile, KeyError, OSError, UnicodeDecodeError, AttributeError):
+            return None
+        if part is None or part not in archive.namelist():
+            return None
+        needles = (b"<row ", b"<row>", b":row ", b":row>")
+        opener = lambda: archive.open(part)  # noqa: E731
     else:
-        raise LedgerFileError(_("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV。"))
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO("\n".join(lines)))
-    return (tuple(r) for r in reader), len(lines), lambda: None
+        return None
+    keep = max(len(n) for n in needles) - 1
+    last = b""
+    try:
+        with opener() as fh:
+            while chunk := fh.read(_CHUNK_BYTES):
+                data = tail + chunk
+                count += sum(data.count(n) for n in needles)
+                tail, last = data[-keep:], chunk[-1:]
+                if count > limit:
+                    return count
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return None
+    if suffix == ".csv" and last not in (b"", b"\n"):
+        count += 1  # the last line has no line break
+    return count
+
+
+def check_size(path: Path) -> int | None:
+    """Refuse a sheet of more than ``settings.IMPORT_MAX_ROWS`` rows before anything is parsed; returns the count."""
+    from django.conf import settings
+
+    limit = settings.IMPORT_MAX_ROWS
+    count = count_rows(path, limit)
+    if count is not None and count > limit:
+        raise LedgerFileError(_("文件的表格超过 %(limit)d 行（单次导入的上限，含表头），未导入任何数据。请按乡镇或村把台账分成几个不超过 %(limit)d 行的文件，分别导入。") % {"limit": limit})
+    return count
 
 
 def open_rows(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
+    """The sheet's rows (an iterator), their number (or None) and a function that closes the file. A sheet of more
+    than ``settings.IMPORT_MAX_ROWS`` rows is refused first (:func:`check_size`)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _rows_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _rows_xlsx(path)
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        counted = check_size(path)
+        rows, total, close = _rows_csv(path) if suffix == ".csv" else _rows_xlsx(path)
+        return rows, counted if counted is not None else total, close
     raise LedgerFileError(_("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。") % {"suffix": suffix})
 
 
