@@ -62,7 +62,11 @@ def setup_django(args, workdir: Path):
     os.environ.setdefault("TONGHU_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     if args.db == "postgres":
         os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tonghu_bench")
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "tonghu_bench"], capture_output=True)
+        from urllib.parse import urlsplit
+
+        url = urlsplit(os.environ["DATABASE_URL"])  # create the database the URL names, if it is not there yet
+        subprocess.run(["createdb", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
+                        url.path.lstrip("/")], capture_output=True)
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["TONGHU_SQLITE_PATH"] = str(workdir / "bench.sqlite3")
@@ -146,6 +150,11 @@ def write_ledger(path: Path, rows: int, region) -> None:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ``ru_maxrss``, not inherited from the parent of a
+    spawned process)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
