@@ -205,10 +205,15 @@ def _sheet_part(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def count_rows(path: Path, limit: int) -> int | None:
-    """The rows of the ledger's sheet, counted from the file without reading a cell (an .xlsx: the sheet's
-    ``<row>`` elements, decompressed as a stream; a CSV: its lines). Counting stops once past ``limit``.
-    None when the file's structure is not what the count expects (the reader then says what is wrong)."""
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*(\d*)(?::[A-Z]*(\d+))?\"")
+
+
+def count_rows(path: Path, limit: int, *, dimension: bool = True) -> int | None:
+    """The rows of the ledger's sheet, counted from the file without reading a cell. An .xlsx: the last row of
+    the sheet's ``<dimension>`` (the first few KB of its XML) when it has one and ``dimension``, else its ``<row>``
+    elements, decompressed as a stream; a CSV: its lines. A stream count stops once past ``limit``. None when the
+    file's structure is not what the count expects (the reader then says what is wrong). A dimension that
+    understates the rows is caught while reading (:func:`_limited`)."""
     suffix = path.suffix.lower()
     count, tail = 0, b""
     if suffix == ".csv":
@@ -224,6 +229,14 @@ def count_rows(path: Path, limit: int) -> int | None:
             return None
         needles = (b"<row ", b"<row>", b":row ", b":row>")
         opener = lambda: archive.open(part)  # noqa: E731
+        if dimension:
+            try:
+                with archive.open(part) as fh:
+                    found = _DIMENSION.search(fh.read(4096))
+            except (zipfile.BadZipFile, OSError, EOFError):
+                return None
+            if found and (found.group(2) or found.group(1)):
+                return int(found.group(2) or found.group(1))
     else:
         return None
     keep = max(len(n) for n in needles) - 1
@@ -243,6 +256,10 @@ def count_rows(path: Path, limit: int) -> int | None:
     return count
 
 
+def _too_many_rows(limit: int) -> LedgerFileError:
+    return LedgerFileError(_("文件的表格超过 %(limit)d 行（单次导入的上限，含表头），未导入任何数据。请按乡镇或村把台账分成几个不超过 %(limit)d 行的文件，分别导入。") % {"limit": limit})
+
+
 def check_size(path: Path) -> int | None:
     """Refuse a sheet of more than ``settings.IMPORT_MAX_ROWS`` rows before anything is parsed; returns the count."""
     from django.conf import settings
@@ -250,8 +267,16 @@ def check_size(path: Path) -> int | None:
     limit = settings.IMPORT_MAX_ROWS
     count = count_rows(path, limit)
     if count is not None and count > limit:
-        raise LedgerFileError(_("文件的表格超过 %(limit)d 行（单次导入的上限，含表头），未导入任何数据。请按乡镇或村把台账分成几个不超过 %(limit)d 行的文件，分别导入。") % {"limit": limit})
+        raise _too_many_rows(limit)
     return count
+
+
+def _limited(rows: Iterator[tuple], limit: int) -> Iterator[tuple]:
+    """The rows, refusing the file at row ``limit + 1`` (a sheet whose dimension said fewer rows than it has)."""
+    for n, row in enumerate(rows, start=1):
+        if n > limit:
+            raise _too_many_rows(limit)
+        yield row
 
 
 def open_rows(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
@@ -259,9 +284,11 @@ def open_rows(path: Path) -> tuple[Iterator[tuple], int | None, Callable]:
     than ``settings.IMPORT_MAX_ROWS`` rows is refused first (:func:`check_size`)."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm"):
+        from django.conf import settings
+
         counted = check_size(path)
         rows, total, close = _rows_csv(path) if suffix == ".csv" else _rows_xlsx(path)
-        return rows, counted if counted is not None else total, close
+        return _limited(rows, settings.IMPORT_MAX_ROWS), counted if counted is not None else total, close
     raise LedgerFileError(_("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。") % {"suffix": suffix})
 
 

@@ -20,10 +20,15 @@ from .test_ledger_import import COUNTY, messy_workbook
 HEADER = ["序号", "姓名", "性别", "出生年月", "村（社区）"]
 
 
-def _names_only_xlsx(path, rows: int):
-    """Like the 1,048,572-row sheet of the report: a name in every row and nothing else."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("台账")
+def _names_only_xlsx(path, rows: int, *, write_only: bool = True):
+    """Like the 1,048,572-row sheet of the report: a name in every row and nothing else. openpyxl's write-only
+    mode writes no ``<dimension>`` (the rows are then counted one by one); the normal mode writes one, as Excel does."""
+    wb = Workbook(write_only=write_only)
+    if write_only:
+        ws = wb.create_sheet("台账")
+    else:
+        ws = wb.active
+        ws.title = "台账"
     ws.append(HEADER)
     for n in range(rows):
         ws.append([n + 1, f"韦{n}"])
@@ -63,6 +68,26 @@ def test_a_sheet_over_the_row_limit_is_refused_before_it_is_parsed(world, users,
 
 
 @pytest.mark.django_db
+def test_a_sheet_whose_dimension_understates_its_rows_is_refused_while_read(world, users, tmp_path, settings):
+    import zipfile
+
+    settings.IMPORT_MAX_ROWS = 100
+    real = _names_only_xlsx(tmp_path / "real.xlsx", 150, write_only=False)
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(real) as src, zipfile.ZipFile(forged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                assert b'<dimension ref="A1:E151"' in data
+                data = data.replace(b'<dimension ref="A1:E151"', b'<dimension ref="A1:E51"')
+            dst.writestr(item, data)
+    assert count_rows(forged, 100) == 51
+    with pytest.raises(LedgerFileError, match="文件的表格超过 100 行"):
+        ledger_import(actor=users[Role.COUNTY_OFFICER], region=world[COUNTY], path=forged)
+    assert not Child.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_sheet_at_the_limit_imports(world, users, tmp_path, settings):
     settings.IMPORT_MAX_ROWS = 41  # the header and 40 children
     report = ledger_import(actor=users[Role.COUNTY_OFFICER], region=world[COUNTY], path=_csv(tmp_path / "l.csv", 40), confirm_similar=True)
@@ -85,14 +110,18 @@ def test_the_refusal_reaches_the_job_page(world, users, tmp_path, settings, clie
 
 
 def test_rows_are_counted_from_the_file(tmp_path):
-    assert count_rows(_names_only_xlsx(tmp_path / "a.xlsx", 1234), 10**6) == 1235
-    assert count_rows(_names_only_xlsx(tmp_path / "b.xlsx", 1234), 100) > 100
+    assert count_rows(_names_only_xlsx(tmp_path / "a.xlsx", 1234), 10**6) == 1235  # no dimension: its <row> elements
+    assert count_rows(_names_only_xlsx(tmp_path / "e.xlsx", 1234, write_only=False), 10**6) == 1235  # the sheet's dimension
+    assert count_rows(tmp_path / "e.xlsx", 10**6, dimension=False) == 1235
+    assert count_rows(_names_only_xlsx(tmp_path / "b.xlsx", 1234), 100, dimension=False) > 100
     assert count_rows(_csv(tmp_path / "c.csv", 77), 10**6) == 78
     assert count_rows(_csv(tmp_path / "d.csv", 77, encoding="gb18030"), 10**6) == 78
     messy = messy_workbook(tmp_path / "m.xlsx")
     from openpyxl import load_workbook
 
-    assert count_rows(messy, 10**6) == sum(1 for row in load_workbook(messy).active.iter_rows() if any(c.value is not None for c in row))
+    sheet = load_workbook(messy).active
+    assert count_rows(messy, 10**6) == sheet.max_row
+    assert count_rows(messy, 10**6, dimension=False) == sum(1 for row in sheet.iter_rows() if any(c.value is not None for c in row))
 
 
 @pytest.mark.django_db
