@@ -233,7 +233,7 @@ def bare_write() -> dict:
                 cur.execute(f"SELECT count(*) FROM {table}")
             rows += cur.fetchone()[0]
         if connection.vendor == "postgresql":
-            cur.execute(f"TRUNCATE {', '.join(IMPORT_TABLES)}")
+            cur.execute(f"TRUNCATE {', '.join(IMPORT_TABLES)} CASCADE")  # the other tables that point at children are empty here
         else:
             for table in reversed(IMPORT_TABLES):
                 cur.execute(f"DELETE FROM {table}")
