@@ -13,7 +13,10 @@ children before the run):
    parents with phones, assistance, care) — not timed;
 3. imports it with full validation through ``ledger_import`` (the code path of the job and the command) and
    reports rows/s for the whole import and for each pass, and peak RSS (``resource.getrusage``);
-4. requests the child list page 200 times as the county officer with Django's test client (pages 1–20,
+4. times the two bare operations on the same data in the same run (issue 10, item 16): reading the sheet raw
+   with calamine (every cell into Python tuples, nothing else), and writing the rows the import wrote again into
+   the same tables with their indexes and constraints (PostgreSQL: ``COPY … FROM STDIN``; SQLite: ``executemany``);
+5. requests the child list page 200 times as the county officer with Django's test client (pages 1–20,
    a name search, a pinyin-initials search, a village filter) and reports p50/p95/max.
 
 Results are printed and written as JSON (``--json``). Reported in docs/benchmarks.md ("Registry").
@@ -49,6 +52,7 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--list-only", action="store_true", help="skip the import; time the list page on the children already there")
     parser.add_argument("--profile", default=None, help="profile the importing process with cProfile and write the stats to this file")
+    parser.add_argument("--child", action="store_true", help="import in a child process, as the job does for big files (docs/benchmarks.md: memory)")
     return parser.parse_args()
 
 
@@ -58,7 +62,11 @@ def setup_django(args, workdir: Path):
     os.environ.setdefault("TONGHU_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     if args.db == "postgres":
         os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tonghu_bench")
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "tonghu_bench"], capture_output=True)
+        from urllib.parse import urlsplit
+
+        url = urlsplit(os.environ["DATABASE_URL"])  # create the database the URL names, if it is not there yet
+        subprocess.run(["createdb", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
+                        url.path.lstrip("/")], capture_output=True)
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["TONGHU_SQLITE_PATH"] = str(workdir / "bench.sqlite3")
@@ -142,6 +150,11 @@ def write_ledger(path: Path, rows: int, region) -> None:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ``ru_maxrss``, not inherited from the parent of a
+    spawned process)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -159,6 +172,108 @@ def server_cpu() -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_now() -> tuple[float, float, float | None]:
+    """(wall, CPU of this process and its children so far, CPU of the PostgreSQL backend so far)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, server_cpu()
+
+
+def since(start: tuple) -> dict:
+    wall, cpu, server = cpu_now()
+    out = {"seconds": round(wall - start[0], 2), "cpu_seconds": round(cpu - start[1], 2)}
+    if server is not None and start[2] is not None:
+        out["db_server_cpu_seconds"] = round(server - start[2], 2)
+    return out
+
+
+def raw_read(path: Path) -> dict:
+    """The bare read: the ledger sheet into Python tuples with calamine, nothing else."""
+    from python_calamine import CalamineWorkbook
+
+    start = cpu_now()
+    wb = CalamineWorkbook.from_path(str(path))
+    name = next((n for n in wb.sheet_names if "台账" in n), wb.sheet_names[0])
+    rows = [tuple(r) for r in wb.get_sheet_by_name(name).iter_rows()]
+    out = since(start)
+    out["rows"] = len(rows)
+    return out
+
+
+IMPORT_TABLES = ("registry_household", "registry_child", "registry_guardian", "registry_carearrangement", "registry_assistance", "registry_statuschange")
+
+
+def bare_write() -> dict:
+    """The bare write: the rows the import wrote, read out, deleted, and written again into the same tables (same
+    indexes, same constraints) in one transaction: PostgreSQL ``COPY … FROM STDIN``, SQLite ``executemany``."""
+    from django.db import connection, transaction
+
+    dumps, rows = {}, 0
+    with connection.cursor() as cur:
+        for table in IMPORT_TABLES:
+            if connection.vendor == "postgresql":
+                buf = bytearray()
+                with cur.cursor.copy(f"COPY {table} TO STDOUT") as copy:
+                    for block in copy:
+                        buf += block
+                dumps[table] = bytes(buf)
+                cur.execute(f"SELECT count(*) FROM {table}")
+            else:
+                cur.execute(f"SELECT * FROM {table}")
+                dumps[table] = ([c[0] for c in cur.description], cur.fetchall())
+                cur.execute(f"SELECT count(*) FROM {table}")
+            rows += cur.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cur.execute(f"TRUNCATE {', '.join(IMPORT_TABLES)} CASCADE")  # the other tables that point at children are empty here
+        else:
+            for table in reversed(IMPORT_TABLES):
+                cur.execute(f"DELETE FROM {table}")
+    start = cpu_now()
+    with transaction.atomic(), connection.cursor() as cur:
+        for table in IMPORT_TABLES:
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    data = dumps[table]
+                    for i in range(0, len(data), 1 << 20):
+                        copy.write(data[i:i + (1 << 20)])
+            else:
+                columns, values = dumps[table]
+                cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", values)
+    out = since(start)
+    out["database_rows"] = rows
+    return out
+
+
+def _import_for_bench(*, path: str, user_id: int, region_code: str):
+    """The import as the job runs it for a big file: in a child process (``--child``)."""
+    from tonghu.accounts.models import User
+    from tonghu.core.models import Region
+    from tonghu.registry.ledger.importer import ledger_import
+
+    report = ledger_import(actor=User.objects.get(pk=user_id), region=Region.objects.get(code=region_code), path=path, file_name=Path(path).name)
+    return report.summary(), round(peak_rss_mb(), 1), round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
+def run_import_in_child(path: Path, user, region) -> dict:
+    from tonghu.core.childprocess import run_in_child_process
+
+    start = cpu_now()
+    summary, child_peak, validators_peak = run_in_child_process(_import_for_bench, path=str(path), user_id=user.pk, region_code=region.code)
+    out = since(start)
+    assert summary["written"] and not summary["errors"], summary
+    out.update(rows=summary["rows"], rows_per_s=round(summary["rows"] / out["seconds"]), child_peak_rss_mb=child_peak,
+               validators_peak_rss_mb=validators_peak, parent_rss_after_mb=round(current_rss_mb(), 1), parent_peak_rss_mb=round(peak_rss_mb(), 1),
+               load_avg_1min=round(os.getloadavg()[0], 1))
+    return out
 
 
 def run_import(path: Path, user, region) -> dict:
@@ -190,6 +305,7 @@ def run_import(path: Path, user, region) -> dict:
         "validator_cpu_seconds": round(workers_cpu, 2), "validator_sys_seconds": round(children1.ru_stime - children0.ru_stime, 2),
         "db_server_cpu_seconds": round(server, 2) if server is not None else None,
         "load_avg_1min": round(os.getloadavg()[0], 1), "peak_rss_mb": round(peak_rss_mb(), 1), "rss_before_mb": round(rss_before, 1),
+        "rss_after_mb": round(current_rss_mb(), 1), "validators_peak_rss_mb": round(children1.ru_maxrss / 1024, 1),
     }
 
 
@@ -253,7 +369,12 @@ def main():
         write_ledger(ledger, args.rows, region)
         print(f"ledger written: {ledger} ({ledger.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.0f} s)", flush=True)
     figures = {"db": connection.vendor, "rows": args.rows, "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}", "file_mb": round(ledger.stat().st_size / 1e6, 1)}
-    if args.profile:
+    figures["load_avg_before"] = [round(x, 1) for x in os.getloadavg()]
+    figures["raw_read"] = raw_read(ledger)
+    print("raw read:", json.dumps(figures["raw_read"]), flush=True)
+    if args.child:
+        figures["import"] = run_import_in_child(ledger, user, region)
+    elif args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
@@ -262,6 +383,8 @@ def main():
     else:
         figures["import"] = run_import(ledger, user, region)
     print(json.dumps(figures["import"], ensure_ascii=False), flush=True)
+    figures["bare_write"] = bare_write()
+    print("bare write:", json.dumps(figures["bare_write"]), flush=True)
     if args.db == "postgres":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")

@@ -156,6 +156,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# A ledger import refuses a sheet of more rows than this (headers included) before reading its cells (issue 10,
+# item 7): memory grows with the rows, and a county's ledger has ~10 000.
+IMPORT_MAX_ROWS = env_int("TONGHU_IMPORT_MAX_ROWS", 200_000)
+
 # Sessions end after TONGHU_SESSION_IDLE_MINUTES without a request (every request renews the cookie).
 SESSION_IDLE_MINUTES = env_int("TONGHU_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

@@ -59,4 +59,7 @@ def load_demo(*, seed: int = 20240601, scale: float = 1.0, out=None) -> DemoCont
         ctx.say(f"  · {name}")
         with transaction.atomic():
             func(ctx)
+    from .dbstats import analyze
+
+    analyze()  # the whole demo county was just written: give the planner its statistics (issue 10, item 18)
     return ctx

@@ -2,18 +2,26 @@
 
 Add a kind of job with ``@job_handler("kind")`` on a function ``handler(job, progress)``; start one with
 ``job_start(kind=…, user=…, label=…, params=…, input_file=…)``. The handler reports progress with
-``progress(done, total, message)`` (written in its own short transaction so pages see it while the job runs)
-and returns a JSON-able result; an exception marks the job failed with its message. Job records are the
-"saved record with its actor, file, progress and row errors" for every import and export (ARCHITECTURE.md #8).
+``progress(done, total, message)`` and returns a JSON-able result; an exception marks the job failed with its
+message. Job records are the "saved record with its actor, file, progress and row errors" for every import and
+export (ARCHITECTURE.md #8).
+
+Progress is written through a connection of its own, in its own short transaction (issue 10, item 4), so that
+pages see it while the job runs and the job never writes on the connection it is reading or writing its data
+with: on SQLite an export's open read cursor is a snapshot, and a write on that connection after anyone else
+saved a file fails at once with "database is locked"; on PostgreSQL an import's progress would stay invisible
+until its transaction commits. One exception: on SQLite, inside the job's own write transaction (an import
+writing its rows), the job holds the only write lock, so progress is written in that transaction.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -36,7 +44,63 @@ def job_handler(kind: str):
     return register
 
 
+_side = threading.local()
+# How long a progress write waits for a lock before it is skipped (the next one tries again): progress is advisory
+# and must never stop or slow the job down for long.
+PROGRESS_LOCK_TIMEOUT_MS = 2000
+
+
+def _progress_connection():
+    """This thread's own connection for progress writes (autocommit: each write is its own short transaction)."""
+    conn = getattr(_side, "connection", None)
+    if conn is None:
+        conn = connections.create_connection(DEFAULT_DB_ALIAS)
+        conn.ensure_connection()
+        with conn.cursor() as cur:
+            if conn.vendor == "postgresql":
+                cur.execute(f"SET lock_timeout = {PROGRESS_LOCK_TIMEOUT_MS}")
+            elif conn.vendor == "sqlite":
+                cur.execute(f"PRAGMA busy_timeout = {PROGRESS_LOCK_TIMEOUT_MS}")
+        _side.connection = conn
+    return conn
+
+
+def close_progress_connection() -> None:
+    conn = getattr(_side, "connection", None)
+    if conn is not None:
+        _side.connection = None
+        conn.close()
+
+
+def write_progress(job_pk, fields: dict) -> None:
+    """Write ``fields`` of the job row in a short transaction of their own (see the module's docstring)."""
+    main = connections[DEFAULT_DB_ALIAS]
+    if not (main.vendor == "sqlite" and main.in_atomic_block):
+        table = Job._meta.db_table
+        try:
+            conn = _progress_connection()
+            names = [Job._meta.get_field(name) for name in fields]
+            assignments = ", ".join(f"{conn.ops.quote_name(f.column)} = %s" for f in names)
+            params = [f.get_db_prep_save(fields[f.name], connection=conn) for f in names]
+            params.append(Job._meta.pk.get_db_prep_value(job_pk, conn))
+            with conn.cursor() as cur:
+                cur.execute(f"UPDATE {conn.ops.quote_name(table)} SET {assignments} WHERE {conn.ops.quote_name(Job._meta.pk.column)} = %s", params)
+                if cur.rowcount:
+                    return
+            # 0 rows: the job row is not committed yet (started inside the caller's transaction, as in tests)
+        except DatabaseError:
+            close_progress_connection()
+            if not main.in_atomic_block:
+                log.warning("progress of job %s not written (the database was busy); the next update tries again", job_pk)
+                return
+            # PostgreSQL: the job's own transaction holds the row's lock; write it there
+    Job.objects.filter(pk=job_pk).update(**fields)
+
+
 class Progress:
+    """``progress(done, total=None, message=None, force=False)``: at most every ``every`` rows, written by
+    ``write_progress``."""
+
     def __init__(self, job: Job, every: int = 200):
         self.job = job
         self.every = every
@@ -51,7 +115,7 @@ class Progress:
             fields["total"] = total
         if message is not None:
             fields["message"] = message
-        Job.objects.filter(pk=self.job.pk).update(**fields)
+        write_progress(self.job.pk, fields)
         for key, value in fields.items():
             setattr(self.job, key, value)
 
@@ -85,7 +149,10 @@ def execute_job(job_id: str) -> Job:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     job.refresh_from_db()
     try:
-        result = _HANDLERS[job.kind](job, Progress(job))
+        try:
+            result = _HANDLERS[job.kind](job, Progress(job))
+        finally:
+            close_progress_connection()
     except JobError as exc:
         _finish(job, JobStatus.FAILED, str(exc))
     except Exception as exc:  # noqa: BLE001 - a job must never die silently

@@ -17,7 +17,6 @@ from django.views.generic import FormView
 from tonghu.core.capabilities import has_capability
 from tonghu.core.idempotency import IdempotentViewMixin
 from tonghu.core.models import Region
-from tonghu.core.scoping import prefix_range
 from tonghu.core.forms import add_service_errors
 from tonghu.core.views import CapabilityMixin, CapabilityView
 
@@ -200,7 +199,7 @@ class GapListView(CapabilityView):
         decided = self.request.GET.get("decided") == "1"
         qs = _open_gaps(user).exclude(decision="") if decided else _open_gaps(user).filter(decision="")
         if region is not None:
-            qs = qs.filter(child__village__code__range=prefix_range(region.prefix))
+            qs = qs.in_region(region.prefix)
         ctx.update(region=region, decided=decided, total=qs.count(), rows=None)
         if region is not None and region.level != "village" and not decided:
             by_village = Counter(qs.values_list("child__village_id", flat=True))

@@ -156,7 +156,7 @@ class ChildFilterSet(django_filters.FilterSet):
         region = Region.objects.filter(code=code).first()
         if region is None:
             return qs.none()
-        return qs.filter(village__code__range=(region.prefix.ljust(12, "0"), region.prefix.ljust(12, "9")))
+        return qs.in_region(region.prefix)
 
     def filter_village(self, qs, name, value):
         return qs.filter(village=value) if value else qs

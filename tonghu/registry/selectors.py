@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 
 from tonghu.audit.services import audit_log
 from tonghu.core.models import Region
-from tonghu.core.scoping import prefix_range
 
 from .models import Attachment, CareArrangement, Child, ChildStatus, Household
 
@@ -55,7 +54,7 @@ def region_in_scope(*, user, code: str, capability: str = VIEW) -> Region:
 def counts_by_subregion(*, user, region: Region, capability: str = VIEW) -> list[dict]:
     """Per direct sub-region of ``region``: children by status (one grouped query)."""
     subs = list(Region.objects.filter(parent=region).order_by("code"))
-    qs = Child.objects.visible_to(user, capability).filter(village__code__range=prefix_range(region.prefix))
+    qs = Child.objects.visible_to(user, capability).in_region(region.prefix)
     rows = []
     if region.level == "township":
         grouped = qs.values("village_id").annotate(
@@ -67,7 +66,7 @@ def counts_by_subregion(*, user, region: Region, capability: str = VIEW) -> list
             rows.append({"region": sub, "total": g.get("total", 0), "active": g.get("active", 0)})
         return rows
     for sub in subs:
-        sub_qs = qs.filter(village__code__range=prefix_range(sub.prefix))
+        sub_qs = qs.in_region(sub.prefix)
         agg = sub_qs.aggregate(total=Count("id"), active=Count("id", filter=Q(status=ChildStatus.ACTIVE)))
         rows.append({"region": sub, **agg})
     return rows

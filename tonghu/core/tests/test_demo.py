@@ -20,6 +20,10 @@ def test_demo_builds_county_and_every_printed_account_logs_in(client):
     assert Region.objects.filter(parent=county).count() >= 8
     assert Region.objects.filter(level="village", code__range=("451027000000", "451027999999")).count() >= 80
     assert DEMO_PASSWORD in text
+    from tonghu.registry.models import Child
+    from tonghu.registry.tests.test_planner_stats import planner_rows
+
+    assert planner_rows("registry_child") == Child.objects.count() > 0  # the demo leaves the planner its statistics (item 18 of issue 10)
     printed = [line.split()[0] for line in text.splitlines() if line.startswith("  ") and line.split() and User.objects.filter(username=line.split()[0]).exists()]
     assert {User.objects.get(username=u).role for u in printed} == set(Role.values), "an account for every role"
     for username in printed:

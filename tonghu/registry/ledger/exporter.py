@@ -25,7 +25,6 @@ from django.utils import timezone
 from tonghu.audit.services import audit_log
 from tonghu.core.models import Region
 from tonghu.core.reference import ethnicities
-from tonghu.core.scoping import prefix_range
 
 from .. import masking
 from ..models import CareArrangement, Child
@@ -49,7 +48,7 @@ GUARDIAN_HEALTH = {"healthy": "健康", "unhealthy": "不健康"}
 
 
 def export_queryset(user, region: Region, *, include_closed: bool = False):
-    qs = Child.objects.visible_to(user, EXPORT_CAPABILITY).filter(village__code__range=prefix_range(region.prefix))
+    qs = Child.objects.visible_to(user, EXPORT_CAPABILITY).in_region(region.prefix)
     if not include_closed:
         qs = qs.filter(status="active")
     return qs.order_by("village_id", "name", "id")
