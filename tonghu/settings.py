@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tonghu.core.middleware.RequestContextMiddleware",
+    # a 404 on an object URL for a logged-in user is audited, rate-limited (issue 10 §11)
+    "tonghu.audit.middleware.RefusalAuditMiddleware",
     # AxesMiddleware must be last: it turns lockouts into a friendly page.
     "axes.middleware.AxesMiddleware",
 ]
