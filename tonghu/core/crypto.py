@@ -96,7 +96,14 @@ def blind_index(value) -> str | None:
     norm = str(value).strip().upper()
     if not norm:
         return None
-    return hmac.new(settings.TONGHU_INDEX_KEY, norm.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    mac = _index_mac(settings.TONGHU_INDEX_KEY).copy()
+    mac.update(norm.encode("utf-8"))
+    return mac.hexdigest()[:32]
+
+
+@lru_cache(maxsize=4)
+def _index_mac(key: bytes):
+    return hmac.new(key, digestmod=hashlib.sha256)  # keyed once; each index copies it
 
 
 class EncryptedMixin:
