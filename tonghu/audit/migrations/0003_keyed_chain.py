@@ -51,6 +51,7 @@ def rekey(apps, schema_editor):
         prev = e.hash
     conn = schema_editor.connection
     if conn.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending: ALTER TABLE refuses them
         schema_editor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_append_only")
     prev = GENESIS
     rows = []
