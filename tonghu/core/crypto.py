@@ -223,7 +223,10 @@ class BlindExact(Exact):
         return "%s", [blind_index(self.rhs)]
 
     def as_sql(self, compiler, connection):
-        return f"{_index_column(self, compiler)} = %s", [blind_index(self.rhs)]
+        index = blind_index(self.rhs)
+        if index is None:  # a blank number matches no file (blank numbers are stored as NULL)
+            return "1 = 0", []
+        return f"{_index_column(self, compiler)} = %s", [index]
 
 
 class BlindIn(In):

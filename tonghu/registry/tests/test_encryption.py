@@ -80,6 +80,7 @@ def test_exact_id_lookup_uses_the_blind_index_and_the_duplicate_guard_holds(secr
         assert list(Child.objects.filter(id_number__in=[NUMBER, "x"])) == [child]
     assert all("id_number_bidx" in q["sql"] for q in queries.captured_queries)
     assert NUMBER not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert not Child.objects.filter(id_number="").exists() and not Child.objects.exclude(id_number=NUMBER).exists()
     with pytest.raises(FieldError):
         Child.objects.filter(id_number__startswith="451027").count()  # ciphertexts cannot be compared: refused loudly
     with pytest.raises(services.DuplicateChildError):
