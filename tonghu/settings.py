@@ -34,6 +34,14 @@ def env_int(name: str, default: int) -> int:
 # Where the embedded database, uploaded files and the generated secret key live.
 DATA_DIR = Path(os.environ.get("TONGHU_DATA_DIR", Path.cwd() / "var")).resolve()
 
+# Files and directories this process creates (the SQLite database and its WAL, uploads, exports, keys) are readable
+# by its own account only: 0600/0700 (issue 10 §12). TONGHU_UMASK overrides (octal), e.g. 027 for a backup group.
+os.umask(int(os.environ.get("TONGHU_UMASK", "077"), 8))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+if DATA_DIR.is_dir() and DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)  # made before this umask (an older install): close it too
+
 
 def _secret_key() -> str:
     if os.environ.get("SECRET_KEY"):
@@ -47,6 +55,41 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+
+def _key_material(env: str, filename: str, count: int = 1) -> list[bytes]:
+    """Keys that must not live in the database: from the environment variable ``env`` (comma-separated base64
+    of 32 random bytes each; production), else generated once into ``TONGHU_DATA_DIR/filename`` (0600; the demo and
+    tests). ``python -c "import secrets,base64;print(base64.b64encode(secrets.token_bytes(32)).decode())"`` makes one."""
+    import base64
+
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path = DATA_DIR / filename
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(",".join(base64.b64encode(secrets.token_bytes(32)).decode() for _ in range(count)))
+        raw = path.read_text().strip()
+    keys = [base64.b64decode(k.strip()) for k in raw.split(",") if k.strip()]
+    for key in keys:
+        if len(key) != 32:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"{env}：每把密钥应为 base64 编码的 32 字节，这里有一把是 {len(key)} 字节。")
+    return keys
+
+
+# Field encryption (tonghu.core.crypto): the first key encrypts, all of them decrypt (rotation: docs/configuration.md).
+TONGHU_FIELD_KEYS = _key_material("TONGHU_FIELD_KEYS", "field_keys")
+# The blind index of ID numbers (HMAC-SHA256): exact look-up without decrypting.
+TONGHU_INDEX_KEY = _key_material("TONGHU_INDEX_KEY", "index_key")[0]
+# The audit chain's HMAC key and the signature of its checkpoints (tonghu.audit).
+TONGHU_AUDIT_KEY = _key_material("TONGHU_AUDIT_KEY", "audit_key")[0]
+# Where ``tonghu audit-checkpoint`` appends signed checkpoints; keep it (or a copy) off the database server.
+TONGHU_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("TONGHU_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints"))
 DEBUG = env_bool("TONGHU_DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TONGHU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("TONGHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -94,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tonghu.core.middleware.RequestContextMiddleware",
+    # a 404 on an object URL for a logged-in user is audited, rate-limited (issue 10 §11)
+    "tonghu.audit.middleware.RefusalAuditMiddleware",
     # AxesMiddleware must be last: it turns lockouts into a friendly page.
     "axes.middleware.AxesMiddleware",
 ]

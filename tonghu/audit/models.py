@@ -1,8 +1,12 @@
-"""The audit trail: append-only, hash-chained.
+"""The audit trail: append-only, hash-chained with a key, anchored outside the table.
 
-Each entry's ``hash`` is SHA-256 over the previous entry's hash and the entry's own canonical content, so an
-edited, inserted or deleted row breaks the chain from that point on; ``tonghu audit-verify`` finds the first
-broken link. The application never updates or deletes entries (``save`` refuses updates, ``delete`` refuses),
+Each entry's ``hash`` is HMAC-SHA256, under ``settings.TONGHU_AUDIT_KEY`` (a key that is not in the database), of
+the previous entry's hash and the entry's own canonical content — every column: its number, time, actor, address,
+action, object, region, summary and changes. An edited, inserted or deleted row breaks the chain from that point
+on, and someone with write access to the database but not the key cannot recompute it (issue 10 §11).
+``tonghu audit-checkpoint`` (cron) appends signed checkpoints (entry number, hash, count) to a file outside the
+database (``TONGHU_AUDIT_CHECKPOINT_DIR``); ``tonghu audit-verify`` walks the chain from the start, finds the first
+broken link, and checks every checkpoint, so removing the last entries and updating the head is detected too. The application never updates or deletes entries (``save`` refuses updates, ``delete`` refuses),
 and the auditor's page is read-only. ``AuditHead`` is a one-row table holding the last hash; writers lock it
 (``SELECT … FOR UPDATE``) so concurrent processes append in a single order.
 """
@@ -10,6 +14,7 @@ and the auditor's page is read-only. ``AuditHead`` is a one-row table holding th
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -68,6 +73,7 @@ class AuditEntry(models.Model):
     def canonical(self) -> str:
         return json.dumps(
             {
+                "seq": self.seq,
                 "at": self.at.isoformat(timespec="microseconds"),
                 "actor": self.actor_id,
                 "actor_name": self.actor_name,
@@ -86,8 +92,10 @@ class AuditEntry(models.Model):
             default=str,
         )
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode("utf-8")).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC-SHA256 of the previous hash and this entry's canonical content, under the audit key."""
+        key = settings.TONGHU_AUDIT_KEY if key is None else key
+        return hmac.new(key, (self.prev_hash + self.canonical()).encode("utf-8"), hashlib.sha256).hexdigest()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -111,3 +119,23 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class RefusalCounter(models.Model):
+    """How many refused object requests (404) a user made on one URL pattern since the last audit entry for it:
+    refusals are audited at most once per user and pattern per minute, and the next entry carries the count of the
+    ones in between (``audit.services.audit_refusal``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    route = models.CharField(_("地址模式"), max_length=200)
+    window_start = models.DateTimeField(_("本轮开始时间"))
+    suppressed = models.PositiveIntegerField(_("未单独记录的次数"), default=0)
+
+    class Meta:
+        verbose_name = _("拒绝访问计数")
+        verbose_name_plural = _("拒绝访问计数")
+        ordering = ["user_id", "route"]
+        constraints = [models.UniqueConstraint(fields=["user", "route"], name="audit_refusal_user_route")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.route} +{self.suppressed}"

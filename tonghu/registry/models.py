@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tonghu.core.crypto import BlindIndexField, EncryptedBooleanField, EncryptedCharField, EncryptedTextField
 from tonghu.core.reference.ethnicities import ETHNICITY_CHOICES
 from tonghu.core.scoping import ScopedManager
 
@@ -251,7 +252,9 @@ class Child(Versioned):
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNICITY_CHOICES, blank=True)
     birth_date = models.DateField(_("出生日期"))
     birth_day_unknown = models.BooleanField(_("出生日不详（仅知年月）"), default=False)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, null=True, blank=True, unique=True)
+    # encrypted at rest (tonghu.core.crypto); exact look-ups and uniqueness go through the keyed blind index
+    id_number = EncryptedCharField(_("公民身份号码"), max_length=18, null=True, blank=True, blind_index="id_number_bidx")
+    id_number_bidx = BlindIndexField(_("身份证号码索引"), source="id_number", unique=True)
     hukou_type = models.CharField(_("户籍类别"), max_length=10, choices=HukouType.choices, default=HukouType.UNKNOWN)
     hukou_region_code = models.CharField(_("户籍所在地区划代码"), max_length=12, blank=True, help_text=_("6、9 或 12 位统计用区划代码"))
     hukou_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
@@ -276,9 +279,9 @@ class Child(Versioned):
     psych_behaviour = models.TextField(_("日常心理和行为情况"), blank=True)
     psych_problem = models.BooleanField(_("心理或行为异常"), default=False)
     # sensitive (registry.view_sensitive; see masking.py)
-    hiv_infected = models.BooleanField(_("艾滋病病毒感染"), default=False)
-    hiv_evidence = models.BooleanField(_("有疾控机构确认"), default=False)
-    abuse_history = models.TextField(_("受侵害史"), blank=True)
+    hiv_infected = EncryptedBooleanField(_("艾滋病病毒感染"), default=False)
+    hiv_evidence = EncryptedBooleanField(_("有疾控机构确认"), default=False)
+    abuse_history = EncryptedTextField(_("受侵害史"), blank=True)
     # family situation
     single_parent = models.CharField(_("单亲家庭"), max_length=10, choices=SingleParent.choices, blank=True)
     guardianship_note = models.CharField(_("监护情况"), max_length=200, blank=True)
@@ -340,6 +343,8 @@ class Child(Versioned):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = set(update_fields) | {"name_pinyin", "name_initials"}
+        if update_fields is not None and "id_number" in kwargs.get("update_fields", ()):
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"id_number_bidx"}
         super().save(*args, **kwargs)
 
     @property
@@ -384,7 +389,7 @@ class Guardian(ChildOwned):
     is_legal_guardian = models.BooleanField(_("法定监护人"), default=True)
     lives_with_child = models.BooleanField(_("与儿童共同生活"), null=True, blank=True)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True)
+    id_number = EncryptedCharField(_("公民身份号码"), max_length=18, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
     health = models.CharField(_("健康状况"), max_length=10, choices=GuardianHealth.choices, blank=True)
@@ -429,7 +434,7 @@ class Guardian(ChildOwned):
     serious_illness_date = models.DateField(_("重病确诊日期"), null=True, blank=True)
     serious_illness_evidence = models.BooleanField(_("有重病诊断证明"), default=False)
     # sensitive (registry.view_sensitive)
-    criminal_record = models.TextField(_("违法犯罪记录"), blank=True)
+    criminal_record = EncryptedTextField(_("违法犯罪记录"), blank=True)
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -453,12 +458,12 @@ class GuardianRestriction(Versioned):
     region_field = "guardian__child__village__code"
 
     guardian = models.ForeignKey(Guardian, verbose_name=_("监护人"), on_delete=models.CASCADE, related_name="restrictions")
-    kind = models.CharField(_("类别"), max_length=20, choices=RestrictionKind.choices)
+    kind = EncryptedCharField(_("类别"), max_length=20, choices=RestrictionKind.choices)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("解除日期"), null=True, blank=True)
-    place = models.CharField(_("执行场所"), max_length=100, blank=True)
+    place = EncryptedCharField(_("执行场所"), max_length=100, blank=True)
     evidence = models.BooleanField(_("有证明材料"), default=False)
-    note = models.CharField(_("备注"), max_length=200, blank=True)
+    note = EncryptedCharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
@@ -506,7 +511,7 @@ class CareArrangement(ChildOwned):
     caregiver_name = models.CharField(_("受委托人姓名"), max_length=50, blank=True)
     relation = models.CharField(_("与儿童关系"), max_length=30, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True)
+    id_number = EncryptedCharField(_("公民身份号码"), max_length=18, blank=True)
     capacity = models.CharField(_("照护能力"), max_length=10, choices=Capacity.choices, blank=True)
     reason = models.CharField(_("委托照料原因"), max_length=30, choices=EntrustReason.choices, blank=True)
     quality = models.CharField(_("委托照料情况"), max_length=10, choices=CareQuality.choices, blank=True)

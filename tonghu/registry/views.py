@@ -40,7 +40,8 @@ class ChildListView(ScopedListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("village")
+        # the sensitive columns are encrypted and the list does not show them: do not read (decrypt) them per row
+        qs = super().get_queryset().select_related("village").defer("hiv_infected", "hiv_evidence", "abuse_history")
         params = self.request.GET
         if not params.get("status") and not params.get("q"):
             qs = qs.filter(status=ChildStatus.ACTIVE)

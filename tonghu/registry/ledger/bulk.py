@@ -25,6 +25,8 @@ from __future__ import annotations
 from django.db import connection, models
 from django.utils import timezone
 
+from tonghu.core.crypto import BlindIndexField, blind_index
+
 
 class _Table:
     def __init__(self, model, given=None):
@@ -37,6 +39,8 @@ class _Table:
         unknown = set(self.given) - set(attnames)
         if unknown:
             raise ValueError(f"{meta.label} has no columns {sorted(unknown)}")
+        # encrypted columns and blind indexes are made per row (seal_row): a constant would repeat one ciphertext
+        self.given += [f.attname for f in self.fields if _is_sealed(f) and f.attname not in self.given]
         self.rest = [a for a in attnames if a not in set(self.given)]
         self.defaults = {}
         for f in self.fields:
@@ -66,6 +70,8 @@ class _Table:
         self.given_columns = [column_of[a] for a in self.given]
         self.rest_columns = [column_of[a] for a in self.rest]
         self.position = {a: i for i, a in enumerate(self.given, start=1)}
+        self.sealed = [(self.position[f.attname], f) for f in self.fields if getattr(f, "encrypted", False)]
+        self.indexed = [(self.position[f.attname], self.position[f.source]) for f in self.fields if isinstance(f, BlindIndexField)]
         self.refresh()
 
     def refresh(self) -> None:
@@ -91,6 +97,8 @@ class _Table:
             if value is not None and name in adapters:
                 value = adapters[name](value)
             out[position[name]] = value  # KeyError: a column the table was not opened with
+        if self.sealed:
+            seal_row(self, out)
         return out
 
     def at(self, attname: str) -> int:
@@ -108,6 +116,19 @@ class _Table:
             placeholders = ["%s"] * (len(self.given) + with_pk) + literals
             self._sql[with_pk] = f"INSERT INTO {self.table} ({', '.join(self.columns(with_pk))}) VALUES ({', '.join(placeholders)})"
         return self._sql[with_pk]
+
+
+def _is_sealed(field) -> bool:
+    return getattr(field, "encrypted", False) or isinstance(field, BlindIndexField)
+
+
+def seal_row(t: _Table, out: list) -> None:
+    """Encrypt a row's sensitive values in place and compute its blind indexes from the plain values, as the ORM's
+    fields would (tonghu.core.crypto): these rows bypass the ORM."""
+    for position, source in t.indexed:
+        out[position] = blind_index(out[source])
+    for position, field in t.sealed:
+        out[position] = field.seal(out[position])
 
 
 def _iso_date(value) -> str:

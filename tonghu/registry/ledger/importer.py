@@ -56,6 +56,7 @@ from django.utils.translation import gettext as _
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
+from tonghu.core.crypto import blind_index
 from tonghu.core.dbstats import analyze, model_tables
 from tonghu.core.events import REASON_IMPORT, facts_changed
 from tonghu.core.reference.idnumber import mask_id_number
@@ -471,8 +472,9 @@ class _Pass1:
         ids = [rec.get("id_number") for _n, rec, _e, _p in buffer if rec.get("id_number")]
         file_nos = [rec.get("file_no") for _n, rec, _e, _p in buffer if rec.get("file_no")]
         created = self.created_ids
-        by_id = {n: (pk, v) for n, pk, v in _lookup("id_number", ids, "id_number, id, village_id") if pk not in created}
-        by_pk = {pk: (v, n) for pk, v, n in _lookup("id", file_nos, "id, village_id, id_number") if pk not in created}
+        index = {blind_index(n): n for n in ids}  # ID numbers are encrypted: look them up by their keyed index
+        by_id = {index[b]: (pk, v) for b, pk, v in _lookup("id_number_bidx", list(index), "id_number_bidx, id, village_id") if pk not in created}
+        by_pk = {pk: v for pk, v in _lookup("id", file_nos, "id, village_id") if pk not in created}
         id_label, file_label = validator.label("id_number"), validator.label("file_no") if "file_no" in validator.index else ""
         id_word, file_word = _("身份证号码"), _("档案编号")
         actions: list[tuple] = []
@@ -510,7 +512,7 @@ class _Pass1:
             # the file number: an existing file in this region
             if file_no:
                 found = by_pk.get(file_no)
-                if found is None or not found[0].startswith(self.prefix):
+                if found is None or not found.startswith(self.prefix):
                     self._err(row, file_label, file_no, _("档案编号 %(n)s 不存在或不在本次导入的区域内；新儿童请留空") % {"n": file_no})
                     continue
                 targets[row] = file_no

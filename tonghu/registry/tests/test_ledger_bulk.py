@@ -13,6 +13,7 @@ from django.db import models
 from openpyxl import Workbook
 
 from tonghu.accounts.roles import Role
+from tonghu.core.crypto import BlindIndexField, blind_index
 from tonghu.core.reference.idnumber import make_id_number
 from tonghu.registry.ledger import bulk
 from tonghu.registry.ledger.importer import IMPORT_COLUMNS, ledger_import
@@ -34,6 +35,10 @@ def _unset_columns_hold_defaults(obj, given) -> list[str]:
     wrong = []
     for f in obj._meta.concrete_fields:
         if f.primary_key or f.attname in given:
+            continue
+        if isinstance(f, BlindIndexField):  # derived from its source on every write (issue 10 §12)
+            if getattr(obj, f.attname) != blind_index(getattr(obj, f.source)):
+                wrong.append(f"{f.attname} is not the index of {f.source}")
             continue
         value = getattr(obj, f.attname)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
