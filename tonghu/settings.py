@@ -151,7 +151,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "tonghu.accounts.validators.MixedCharacterValidator"},
+    {"NAME": "tonghu.accounts.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": env_int("TONGHU_PASSWORD_MIN_DISTINCT", 6)}},
+    {"NAME": "tonghu.accounts.validators.DemoPasswordValidator"},
 ]
+# Demo mode (set by `tonghu demo` for the processes it starts): the published demo password is accepted and the
+# privileged demo accounts need no second factor. Never set it on a production server.
+TONGHU_DEMO_MODE = env_bool("TONGHU_DEMO_MODE", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

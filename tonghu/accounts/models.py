@@ -31,6 +31,8 @@ class User(AbstractUser):
     department = models.CharField(_("部门"), max_length=30, choices=Department.choices, blank=True)
     unit = models.CharField(_("工作单位"), max_length=100, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    is_demo = models.BooleanField(_("演示账号"), default=False, editable=False,
+                                  help_text=_("由 tonghu demo 建立、使用公开演示密码的账号；正式启动时只要存在就会告警。"))
 
     objects = TonghuUserManager()
 
