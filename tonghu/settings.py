@@ -218,7 +218,7 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: a view must name the capability it needs (tonghu.core.capabilities).
     "DEFAULT_PERMISSION_CLASSES": ["tonghu.api.permissions.HasCapability"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["tonghu.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

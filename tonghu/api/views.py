@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from tonghu.audit.models import AuditEntry
 from tonghu.core.models import Job, Region
 
-from .base import ScopedReadOnlyViewSet
+from .base import LookupGuardMixin, ScopedReadOnlyViewSet
 from .serializers import AuditEntrySerializer, JobSerializer, MeSerializer, RegionSerializer
 
 
@@ -26,7 +26,7 @@ class RegionViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["parent", "level", "kind"]
 
 
-class JobViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class JobViewSet(LookupGuardMixin, viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """The caller's own background jobs, with status and progress."""
 
     capability = "core.run_jobs"

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from tonghu.api.base import LookupGuardMixin
 from tonghu.core.models import Region
 
 from .models import Case, Report, Situation
@@ -54,7 +55,7 @@ class ReportCreateSerializer(serializers.Serializer):
         return region
 
 
-class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(LookupGuardMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """File a mandatory report (POST) and follow one's own reports (GET): status and plain-words outcome only."""
 
     capability = "cases.report"
@@ -104,7 +105,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return {"name": r.reporter_name or r.caller_name, "unit": r.reporter_unit, "phone": r.reporter_phone or r.callback_number}
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(LookupGuardMixin, viewsets.ReadOnlyModelViewSet):
     """Cases the caller may open (county staff, the reviewer, team members); retrieving one is audited."""
 
     capability = "cases.view_case"
