@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -168,6 +167,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# API tokens expire this many hours after issue, and after the same idle time as a session (issue 10 §9).
+TONGHU_TOKEN_HOURS = env_int("TONGHU_TOKEN_HOURS", 8)
 
 # django-axes: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("TONGHU_LOGIN_FAILURE_LIMIT", 5)
@@ -213,8 +214,9 @@ TASKS = {
 # --- API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that a refused token answers 401 with WWW-Authenticate.
+        "tonghu.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     # Deny by default: a view must name the capability it needs (tonghu.core.capabilities).
     "DEFAULT_PERMISSION_CLASSES": ["tonghu.api.permissions.HasCapability"],

@@ -20,6 +20,8 @@ def _user(ctx):
 endpoint("login", None)
 endpoint("logout", None, methods=("POST",))
 endpoint("password_change", None)
+endpoint("account", None)
+endpoint("account_signout_all", None, methods=("POST",))
 endpoint("password_change_done", None)
 endpoint("user_list", "accounts.manage_users", list_marker=lambda ctx, kw: None)
 endpoint("user_create", "accounts.manage_users")

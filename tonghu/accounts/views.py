@@ -6,11 +6,16 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.contrib.auth import logout
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
 from tonghu.audit.services import audit_log, diff
 from tonghu.core.views import CapabilityMixin, ScopedListView
 
+from tonghu.core.middleware import client_ip
+
+from . import services
 from .forms import UserForm
 from .models import User
 
@@ -28,9 +33,40 @@ class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        response = super().form_valid(form)  # the save ends every session and token; this one goes on under a new key
         audit_log(actor=self.request.user, action="password", obj=self.request.user, summary=_("用户修改了自己的密码"))
+        services.session_record(user=self.request.user, session_key=self.request.session.session_key, ip=client_ip(self.request),
+                                user_agent=self.request.META.get("HTTP_USER_AGENT", ""))
         return response
+
+
+class AccountView(CapabilityMixin, TemplateView):
+    """The user's own account: their login sessions and API tokens still alive, and "sign out everywhere"."""
+
+    capability_optional = True
+    template_name = "accounts/account.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["sessions"] = services.active_sessions(user)
+        ctx["current_key"] = self.request.session.session_key
+        ctx["tokens"] = list(services.active_tokens(user))
+        return ctx
+
+
+class SignOutEverywhereView(CapabilityMixin, View):
+    """POST: end every session (this one too) and revoke every API token of the user."""
+
+    capability_optional = True
+    http_method_names = ["post"]
+
+    def post(self, request):
+        user = request.user
+        sessions, tokens = services.revoke_all(user=user, reason=_("在所有设备上退出"))
+        logout(request)
+        messages.success(request, _("已在所有设备上退出：结束 %(sessions)d 个登录会话，撤销 %(tokens)d 个接口令牌。") % {"sessions": sessions, "tokens": tokens})
+        return redirect("login")
 
 
 class PasswordChangeDoneView(CapabilityMixin, auth_views.PasswordChangeDoneView):

@@ -2,14 +2,15 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from tonghu.accounts.services import token_issue
 from tonghu.audit.models import AuditEntry
+from tonghu.core.middleware import client_ip
 from tonghu.core.models import Job, Region
 
 from .base import LookupGuardMixin, ScopedReadOnlyViewSet
@@ -64,17 +65,20 @@ class TokenThrottle(AnonRateThrottle):
 
 @extend_schema(
     request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
-    responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}),
+               400: inline_serializer("TokenError", {"detail": serializers.CharField()})},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def obtain_token(request):
-    """Exchange username and password for an API token (same lockout rules as the login page)."""
+    """Exchange username and password for an API token (same lockout rules as the login page). The token expires
+    after ``TONGHU_TOKEN_HOURS`` hours, or after the session idle time without use, and is revoked by a password
+    change, a deactivation or "sign out everywhere"."""
     user = authenticate(request._request, username=request.data.get("username", ""), password=request.data.get("password", ""))
     if user is None:
         return Response({"detail": _("用户名或密码错误，或账号已被暂时锁定。")}, status=status.HTTP_400_BAD_REQUEST)
-    token, _created = Token.objects.get_or_create(user=user)
-    return Response({"token": token.key})
+    token, key = token_issue(user=user, ip=client_ip(request._request))
+    return Response({"token": key, "expires_at": token.expires_at})
 
 
 obtain_token.cls.throttle_classes = [TokenThrottle]
