@@ -1,6 +1,7 @@
 """Login, password change, and the system administrator's user management (within their region)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +18,7 @@ from tonghu.core.middleware import client_ip
 
 from . import services
 from .forms import UserForm
-from .models import User
+from .models import RoleRequest, User
 
 AUDITED_FIELDS = ["username", "full_name", "role", "region_id", "department", "unit", "phone", "is_active"]
 
@@ -80,7 +81,7 @@ class UserListView(ScopedListView):
     template_name = "accounts/user_list.html"
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("region")
+        qs = super().get_queryset().select_related("region").prefetch_related("role_requests")
         q = self.request.GET.get("q", "").strip()
         if q:
             from django.db.models import Q
@@ -120,7 +121,8 @@ class UserEditView(CapabilityMixin, FormView):
     def form_valid(self, form):
         before = self.before
         with transaction.atomic():
-            user = form.save()
+            request = services.user_save(actor=self.request.user, user=form.save(commit=False), before=before)
+            user = form.instance
             after = {f: getattr(user, f) for f in AUDITED_FIELDS}
             changes = diff(before, after)
             if form.cleaned_data.get("password"):
@@ -128,7 +130,48 @@ class UserEditView(CapabilityMixin, FormView):
             audit_log(actor=self.request.user, action="admin", obj=user, region_code=user.region_id or "",
                       summary=_("新建用户") if not before else _("修改用户"), changes=changes)
         messages.success(self.request, _("已保存用户“%(name)s”。") % {"name": user})
+        if request is not None:
+            messages.warning(self.request, _("角色“%(role)s”（%(region)s）可查看儿童信息，须经该区域的县级民政负责人或上级民政工作人员审批后才生效；"
+                                             "在此之前该账号保持原角色。") % {"role": request.get_role_display(), "region": request.region.name})
         return redirect("user_list")
+
+
+class ApprovalListView(ScopedListView):
+    """Role requests in the approver's region: pending first, then the decided ones with their decisions."""
+
+    model = RoleRequest
+    capability = services.APPROVE
+    template_name = "accounts/approval_list.html"
+
+    def get_queryset(self):
+        from django.db.models import Case, IntegerField, Value, When
+
+        return (super().get_queryset().select_related("user", "region", "requested_by").prefetch_related("decisions__decided_by")
+                .annotate(pending_first=Case(When(status="pending", then=Value(0)), default=Value(1), output_field=IntegerField()))
+                .order_by("pending_first", "-requested_at", "-id"))
+
+
+class ApprovalDecideView(CapabilityMixin, View):
+    """POST ``decision=approve|reject`` (and an optional ``reason``) on one request in the approver's region."""
+
+    capability = services.APPROVE
+    deny_with_404 = True
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        req = get_object_or_404(RoleRequest.objects.visible_to(request.user, self.capability), pk=pk)
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "reject"):
+            messages.error(request, _("请选择“批准”或“驳回”。"))
+            return redirect("approval_list")
+        try:
+            services.role_decide(actor=request.user, request=req, approve=decision == "approve", reason=request.POST.get("reason", ""))
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, _("未能处理用户“%(name)s”的申请：%(reason)s") % {"name": req.user, "reason": " ".join(getattr(exc, "messages", None) or [str(exc)])})
+            return redirect("approval_list")
+        messages.success(request, (_("已批准用户“%(name)s”的角色“%(role)s”。") if decision == "approve" else _("已驳回用户“%(name)s”的角色申请“%(role)s”。"))
+                         % {"name": req.user, "role": req.get_role_display()})
+        return redirect("approval_list")
 
 
 class UserCreateView(UserEditView):
