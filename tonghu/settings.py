@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tonghu.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +172,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Two-factor login (TOTP + recovery codes) for the system administrator, county manager, auditor and province staff
+# (issue 10 §10). Off only in demo mode; TONGHU_2FA_REQUIRED=0 switches it off (tests do, except its own).
+TONGHU_2FA_REQUIRED = env_bool("TONGHU_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = "tonghu"
 # API tokens expire this many hours after issue, and after the same idle time as a session (issue 10 §9).
 TONGHU_TOKEN_HOURS = env_int("TONGHU_TOKEN_HOURS", 8)
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.contrib.auth import logout
 from django.views import View
@@ -53,6 +53,13 @@ class AccountView(CapabilityMixin, TemplateView):
         ctx["sessions"] = services.active_sessions(user)
         ctx["current_key"] = self.request.session.session_key
         ctx["tokens"] = list(services.active_tokens(user))
+        from django_otp import user_has_device
+
+        from . import two_factor
+
+        ctx["two_factor_url"] = reverse("two_factor_setup")
+        ctx["two_factor_enrolled"] = user_has_device(user)
+        ctx["two_factor_required"] = user.role in two_factor.PRIVILEGED_ROLES
         return ctx
 
 
@@ -176,3 +183,84 @@ class ApprovalDecideView(CapabilityMixin, View):
 
 class UserCreateView(UserEditView):
     deny_with_404 = False
+
+
+class TwoFactorSetupView(CapabilityMixin, TemplateView):
+    """Enrol an authenticator app: a QR code drawn locally and the secret in words; a valid code confirms it and
+    shows ten recovery codes once. A user who already has a device must pass it first (else a stolen password
+    would be enough to enrol a new one)."""
+
+    capability_optional = True
+    template_name = "accounts/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        from django_otp import user_has_device
+
+        if request.user.is_authenticated and user_has_device(request.user) and not request.user.is_verified():
+            return redirect("two_factor_verify")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from base64 import b32encode
+
+        from . import two_factor
+
+        ctx = super().get_context_data(**kwargs)
+        device = two_factor.pending_totp(self.request.user)
+        ctx["qr_svg"] = two_factor.qr_svg(device.config_url)
+        secret = b32encode(device.bin_key).decode()
+        ctx["secret"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+        ctx["required"] = two_factor.required(self.request.user)
+        return ctx
+
+    def post(self, request):
+        import django_otp
+
+        from . import two_factor
+
+        device = two_factor.pending_totp(request.user)
+        code = request.POST.get("code", "").replace(" ", "")
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            return self.render_to_response(self.get_context_data(error=_("验证码错误次数过多，请稍等几秒后再输入。")))
+        if not (code.isdigit() and device.verify_token(code)):
+            ctx = self.get_context_data(error=_("验证码不正确或已过期：请输入身份验证器当前显示的 6 位数字。"))
+            return self.render_to_response(ctx)
+        codes = two_factor.enrol_confirm(user=request.user, device=device)
+        django_otp.login(request, device)
+        return self.response_class(request=request, template=["accounts/two_factor_codes.html"],
+                                   context={"codes": codes, "next": _safe_next(request)}, using=self.template_engine)
+
+
+class TwoFactorVerifyView(CapabilityMixin, TemplateView):
+    """The second step of every login of a privileged role: a code from the authenticator app, or a recovery code
+    (each works once)."""
+
+    capability_optional = True
+    template_name = "accounts/two_factor_verify.html"
+
+    def get(self, request, *args, **kwargs):
+        from django_otp import user_has_device
+
+        if not user_has_device(request.user):
+            return redirect("two_factor_setup")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request):
+        import django_otp
+
+        code = request.POST.get("code", "").strip().replace(" ", "")
+        device = django_otp.match_token(request.user, code) if code else None
+        if device is None:
+            audit_log(actor=request.user, action="login_failed", obj=request.user, ip=client_ip(request), summary=_("两步验证码错误"))
+            return self.render_to_response(self.get_context_data(error=_("验证码不正确、已过期或已用过：请输入身份验证器当前显示的 6 位数字，或一个未用过的恢复码。")))
+        django_otp.login(request, device)
+        audit_log(actor=request.user, action="login", obj=request.user, ip=client_ip(request), summary=_("通过两步验证"))
+        return redirect(_safe_next(request))
+
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else reverse("home")

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from tonghu.accounts import two_factor
 from tonghu.accounts.services import token_issue
 from tonghu.audit.models import AuditEntry
 from tonghu.core.middleware import client_ip
@@ -64,9 +65,11 @@ class TokenThrottle(AnonRateThrottle):
 
 
 @extend_schema(
-    request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+    request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField(),
+                                               "otp": serializers.CharField(required=False, help_text="两步验证码或恢复码（系统管理员、县级民政负责人、审计员、省级民政工作人员必填）")}),
     responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}),
-               400: inline_serializer("TokenError", {"detail": serializers.CharField()})},
+               400: inline_serializer("TokenError", {"detail": serializers.CharField(required=False, help_text="用户名或密码错误"),
+                                                     "otp": serializers.ListField(child=serializers.CharField(), required=False, help_text="两步验证码的问题")})},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
@@ -77,6 +80,13 @@ def obtain_token(request):
     user = authenticate(request._request, username=request.data.get("username", ""), password=request.data.get("password", ""))
     if user is None:
         return Response({"detail": _("用户名或密码错误，或账号已被暂时锁定。")}, status=status.HTTP_400_BAD_REQUEST)
+    if two_factor.required(user):
+        from django_otp import match_token, user_has_device
+
+        if not user_has_device(user):
+            return Response({"otp": [_("您的角色须使用两步验证：请先在网页上登录并设置两步验证，再获取接口令牌。")]}, status=status.HTTP_400_BAD_REQUEST)
+        if match_token(user, str(request.data.get("otp", "")).replace(" ", "")) is None:
+            return Response({"otp": [_("两步验证码不正确、已过期或已用过。")]}, status=status.HTTP_400_BAD_REQUEST)
     token, key = token_issue(user=user, ip=client_ip(request._request))
     return Response({"token": key, "expires_at": token.expires_at})
 
