@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -70,6 +70,7 @@ class ReportViewSet(LookupGuardMixin, mixins.CreateModelMixin, mixins.ListModelM
     def get_serializer_class(self):
         return ReportCreateSerializer if self.action == "create" else ReportStatusSerializer
 
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportStatusSerializer})
     def create(self, request, *args, **kwargs):
         incoming = ReportCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)

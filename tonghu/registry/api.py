@@ -47,6 +47,11 @@ def _user(serializer):
 class MaskingMixin:
     """Replace sensitive values by "受限信息" and ID numbers by their masked form for users without the rights."""
 
+    def schema_masked_fields(self) -> list[str]:
+        """For the OpenAPI schema (tonghu.api.schema): fields that may read "受限信息" instead of their value."""
+        model = self.Meta.model
+        return [name for name in self.fields if masking.is_sensitive_field(model, name)]
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = _user(self)
@@ -201,6 +206,14 @@ class ChildWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ChildUpdateSerializer(ChildWriteSerializer):
+    """Input for an update: ``version`` (the one you read) is required, also in a PATCH (409 if someone saved in
+    between)."""
+
+    version = serializers.IntegerField(write_only=True, help_text="读取档案时的版本号（version）")
+    required_on_update = ("version",)
+
+
 class _SubWriteSerializer(serializers.ModelSerializer):
     """Input for a row of a file (guardian, care, assistance): field types here, rules in the services."""
 
@@ -227,6 +240,11 @@ class GuardianWriteSerializer(_SubWriteSerializer):
         model = Guardian
         fields = [*services.GUARDIAN_FIELDS, "version"]
         extra_kwargs = {"id_number": {"validators": []}}
+
+
+class GuardianUpdateSerializer(GuardianWriteSerializer):
+    version = serializers.IntegerField(write_only=True, help_text="读取监护人信息时的版本号（version）")
+    required_on_update = ("version",)
 
 
 class CareWriteSerializer(_SubWriteSerializer):
@@ -263,16 +281,20 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     filterset_class = ChildFilterSet
 
     def get_serializer_class(self):
-        if self.action in ("guardians", "guardian"):
+        if self.action == "guardians":
             return GuardianWriteSerializer
+        if self.action == "guardian":
+            return GuardianUpdateSerializer
         if self.action in ("care", "care_row"):
             return CareWriteSerializer
         if self.action in ("assistance", "assistance_row"):
             return AssistanceWriteSerializer
         if self.action == "list":
             return ChildListSerializer
-        if self.action in ("create", "update", "partial_update"):
+        if self.action == "create":
             return ChildWriteSerializer
+        if self.action in ("update", "partial_update"):
+            return ChildUpdateSerializer
         return ChildDetailSerializer
 
     def get_queryset(self):
@@ -292,6 +314,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         child = child_file_queryset(Child.objects.filter(pk=child.pk)).get()
         return Response(ChildDetailSerializer(child, context=self.get_serializer_context()).data, status=code)
 
+    @extend_schema(request=ChildWriteSerializer, responses={201: ChildDetailSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -306,6 +329,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return self._detail(child, status.HTTP_201_CREATED)
 
+    @extend_schema(request=ChildUpdateSerializer, responses={200: ChildDetailSerializer})
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         child = self.get_object()
@@ -326,6 +350,10 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return self._detail(child)
 
+
+    @extend_schema(request=ChildUpdateSerializer, responses={200: ChildDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
 
     # --- the rows of a file ------------------------------------------------------------------------------------
     def _write(self, serializer_class, func, read_serializer, *, instance=None, created: bool):
@@ -348,7 +376,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         return self._write(GuardianWriteSerializer, lambda data: services.guardian_save(actor=request.user, child=child, data=data),
                            GuardianSerializer, created=True)
 
-    @extend_schema(request=GuardianWriteSerializer, responses={200: GuardianSerializer})
+    @extend_schema(request=GuardianUpdateSerializer, responses={200: GuardianSerializer})
     @action(detail=True, methods=["patch"], url_path=r"guardians/(?P<gpk>[0-9]+)", url_name="guardian")
     def guardian(self, request, pk=None, gpk=None):
         """Change a guardian; send the ``version`` you read (409 with the other person's changes otherwise)."""
@@ -361,7 +389,7 @@ class ChildViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
             version = data.pop("version", None)
             return services.guardian_save(actor=request.user, child=child, guardian=guardian, data=data, expected_version=version)
 
-        return self._write(GuardianWriteSerializer, save, GuardianSerializer, instance=guardian, created=False)
+        return self._write(GuardianUpdateSerializer, save, GuardianSerializer, instance=guardian, created=False)
 
     @extend_schema(request=CareWriteSerializer, responses={201: CareSerializer})
     @action(detail=True, methods=["post"], url_path="care", url_name="care")

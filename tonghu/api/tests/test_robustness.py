@@ -44,3 +44,26 @@ def test_a_number_filter_refuses_a_number_no_id_can_have(world, users, client, p
     assert client.get(reverse("child_list"), {param: HUGE}).status_code == 200
     if param == "household":
         assert client.get(reverse("child-list"), {param: household.pk}).json()["count"] == 1
+
+
+def test_the_schema_documents_errors_conflicts_and_required_versions():
+    """What partner departments build against says what the API really answers (issue 10 §8)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    child = paths["/api/v1/children/{id}/"]
+    assert {"400", "401", "403", "404", "409"} <= set(child["patch"]["responses"])
+    assert "404" in child["get"]["responses"] and "409" not in child["get"]["responses"]
+    assert "409" in paths["/api/v1/children/{id}/guardians/{gpk}/"]["patch"]["responses"]
+    patch_body = child["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "version" in components[patch_body]["required"]
+    guardian_body = paths["/api/v1/children/{id}/guardians/{gpk}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "version" in components[guardian_body.rsplit("/", 1)[-1]]["required"]
+    create_body = paths["/api/v1/children/"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "version" not in components[create_body].get("required", [])
+    report_201 = paths["/api/v1/reports/"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert report_201.endswith("/ReportStatus") and "number" in components["ReportStatus"]["properties"]
+    assert "429" in paths["/api/v1/token/"]["post"]["responses"]
+    restricted = components["ChildDetail"]["properties"]["hiv_evidence"]
+    assert any(s.get("type") == "string" for s in restricted["anyOf"])
