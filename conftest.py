@@ -65,6 +65,13 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _password_only_login(settings):
+    """Tests are about what a role may do, not how it logs in: two-factor login (on by default in production) is
+    switched off here and on by tonghu/accounts/tests/test_two_factor.py."""
+    settings.TONGHU_2FA_REQUIRED = False
+
+
 _serial = itertools.count(1)
 
 

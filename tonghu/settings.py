@@ -115,7 +115,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -123,6 +122,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tonghu.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -196,7 +200,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "tonghu.accounts.validators.MixedCharacterValidator"},
+    {"NAME": "tonghu.accounts.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": env_int("TONGHU_PASSWORD_MIN_DISTINCT", 6)}},
+    {"NAME": "tonghu.accounts.validators.DemoPasswordValidator"},
 ]
+# Demo mode (set by `tonghu demo` for the processes it starts): the published demo password is accepted and the
+# privileged demo accounts need no second factor. Never set it on a production server.
+TONGHU_DEMO_MODE = env_bool("TONGHU_DEMO_MODE", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,6 +221,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Two-factor login (TOTP + recovery codes) for the system administrator, county manager, auditor and province staff
+# (issue 10 §10). Off only in demo mode; TONGHU_2FA_REQUIRED=0 switches it off (tests do, except its own).
+TONGHU_2FA_REQUIRED = env_bool("TONGHU_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = "tonghu"
+# API tokens expire this many hours after issue, and after the same idle time as a session (issue 10 §9).
+TONGHU_TOKEN_HOURS = env_int("TONGHU_TOKEN_HOURS", 8)
 
 # django-axes: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("TONGHU_LOGIN_FAILURE_LIMIT", 5)
@@ -262,15 +277,16 @@ TASKS = {
 # --- API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that a refused token answers 401 with WWW-Authenticate.
+        "tonghu.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     # Deny by default: a view must name the capability it needs (tonghu.core.capabilities).
     "DEFAULT_PERMISSION_CLASSES": ["tonghu.api.permissions.HasCapability"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["tonghu.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tonghu.api.schema.TonghuAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
 }
 SPECTACULAR_SETTINGS = {

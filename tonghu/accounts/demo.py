@@ -42,7 +42,7 @@ def users(ctx):
 
     def make(username, role, region, **extra):
         sex = ctx.rng.choice("MF")
-        user = User(username=username, role=role, region=region, full_name=person_name(ctx.rng, "01", sex), **extra)
+        user = User(username=username, role=role, region=region, full_name=person_name(ctx.rng, "01", sex), is_demo=True, **extra)
         user.password = hashed
         user.save()
         ctx.accounts.append((username, str(Role(role).label), region.path_display()))
@@ -52,14 +52,14 @@ def users(ctx):
     # only the first of each is printed.
     for index, village in enumerate(villages, start=1):
         user = User(username=f"zhuren{index:03d}", role=Role.CHILD_DIRECTOR, region=village,
-                    full_name=person_name(ctx.rng, "01", ctx.rng.choice("MF")), unit=f"{village.name}村（居）民委员会")
+                    full_name=person_name(ctx.rng, "01", ctx.rng.choice("MF")), unit=f"{village.name}村（居）民委员会", is_demo=True)
         user.password = hashed
         user.save()
         if index == 1:
             ctx.accounts.append((user.username, str(Role.CHILD_DIRECTOR.label), village.path_display()))
     for index, township in enumerate(townships, start=1):
         user = User(username=f"dudao{index:02d}", role=Role.SUPERVISOR, region=township,
-                    full_name=person_name(ctx.rng, "01", ctx.rng.choice("MF")), unit=f"{township.name}人民政府")
+                    full_name=person_name(ctx.rng, "01", ctx.rng.choice("MF")), unit=f"{township.name}人民政府", is_demo=True)
         user.password = hashed
         user.save()
         if index == 1:

@@ -10,6 +10,13 @@ from tonghu.core.middleware import client_ip
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit_log(actor=user, action="login", obj=user, ip=client_ip(request) if request else None, summary="登录成功")
+    session = getattr(request, "session", None)
+    if session is not None:
+        if not session.session_key:
+            session.save()
+        from .services import session_record
+
+        session_record(user=user, session_key=session.session_key, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
 
 
 @receiver(user_login_failed)
@@ -22,3 +29,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
         audit_log(actor=user, action="logout", obj=user, ip=client_ip(request) if request else None, summary="退出登录")
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            from .models import UserSession
+
+            UserSession.objects.filter(session_key=session.session_key).delete()

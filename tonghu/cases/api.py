@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from tonghu.core.idempotency import IdempotentAPIMixin
+from tonghu.api.base import LookupGuardMixin
 from tonghu.core.models import Region
 
 from .models import Case, Report, Situation
@@ -55,7 +56,7 @@ class ReportCreateSerializer(serializers.Serializer):
         return region
 
 
-class ReportViewSet(IdempotentAPIMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(IdempotentAPIMixin, LookupGuardMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """File a mandatory report (POST) and follow one's own reports (GET): status and plain-words outcome only."""
 
     capability = "cases.report"
@@ -70,6 +71,7 @@ class ReportViewSet(IdempotentAPIMixin, mixins.CreateModelMixin, mixins.ListMode
     def get_serializer_class(self):
         return ReportCreateSerializer if self.action == "create" else ReportStatusSerializer
 
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportStatusSerializer})
     def create(self, request, *args, **kwargs):
         """File a report once per ``Idempotency-Key``: a repeat answers with the first report (tonghu.core.idempotency)."""
         from rest_framework import status
@@ -112,7 +114,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return {"name": r.reporter_name or r.caller_name, "unit": r.reporter_unit, "phone": r.reporter_phone or r.callback_number}
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(LookupGuardMixin, viewsets.ReadOnlyModelViewSet):
     """Cases the caller may open (county staff, the reviewer, team members); retrieving one is audited."""
 
     capability = "cases.view_case"

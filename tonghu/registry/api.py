@@ -52,6 +52,11 @@ def _user(serializer):
 class MaskingMixin:
     """Replace sensitive values by "受限信息" and ID numbers by their masked form for users without the rights."""
 
+    def schema_masked_fields(self) -> list[str]:
+        """For the OpenAPI schema (tonghu.api.schema): fields that may read "受限信息" instead of their value."""
+        model = self.Meta.model
+        return [name for name in self.fields if masking.is_sensitive_field(model, name)]
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         user = _user(self)
@@ -227,9 +232,11 @@ class ChildWriteSerializer(serializers.ModelSerializer):
 
 
 class ChildUpdateSerializer(ChildWriteSerializer):
-    """Input for ``PUT``/``PATCH`` of a file: the fields of :class:`ChildWriteSerializer` plus the mandatory ``version``."""
+    """Input for ``PUT``/``PATCH`` of a file: the fields of :class:`ChildWriteSerializer` plus the mandatory ``version``
+    (required in a PATCH too: ``required_on_update``, honoured by the schema, docs/api)."""
 
     version = _version_field(required=True)
+    required_on_update = ("version",)
 
     class Meta(ChildWriteSerializer.Meta):
         fields = services.CHILD_FIELDS + ["version"]
@@ -263,6 +270,11 @@ class GuardianWriteSerializer(_SubWriteSerializer):
         extra_kwargs = {"id_number": {"validators": []}}
 
 
+class GuardianUpdateSerializer(GuardianWriteSerializer):
+    version = _version_field(required=True)
+    required_on_update = ("version",)
+
+
 class CareWriteSerializer(_SubWriteSerializer):
     class Meta:
         model = CareArrangement
@@ -279,6 +291,16 @@ class AssistanceWriteSerializer(_SubWriteSerializer):
         if attrs.get("scheme") in masking.SENSITIVE_SCHEMES and not masking.can_view_sensitive(_user(self)):
             raise serializers.ValidationError({"scheme": ["您的角色无权登记该救助项目（受限信息）"]})
         return attrs
+
+
+class CareUpdateSerializer(CareWriteSerializer):
+    version = _version_field(required=True)
+    required_on_update = ("version",)
+
+
+class AssistanceUpdateSerializer(AssistanceWriteSerializer):
+    version = _version_field(required=True)
+    required_on_update = ("version",)
 
 
 def _drf_errors(exc: DjangoValidationError) -> dict:
@@ -298,12 +320,18 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
     schema = VersionedSchema()
 
     def get_serializer_class(self):
-        if self.action in ("guardians", "guardian"):
+        if self.action == "guardians":
             return GuardianWriteSerializer
-        if self.action in ("care", "care_row"):
+        if self.action == "guardian":
+            return GuardianUpdateSerializer
+        if self.action == "care":
             return CareWriteSerializer
-        if self.action in ("assistance", "assistance_row"):
+        if self.action == "care_row":
+            return CareUpdateSerializer
+        if self.action == "assistance":
             return AssistanceWriteSerializer
+        if self.action == "assistance_row":
+            return AssistanceUpdateSerializer
         if self.action == "list":
             return ChildListSerializer
         if self.action == "create":
@@ -329,6 +357,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         child = child_file_queryset(Child.objects.filter(pk=child.pk)).get()
         return Response(ChildDetailSerializer(child, context=self.get_serializer_context()).data, status=code)
 
+    @extend_schema(request=ChildWriteSerializer, responses={201: ChildDetailSerializer})
     def create(self, request, *args, **kwargs):
         replayed = self.replay(request, lambda child: self._detail(child, status.HTTP_201_CREATED))
         if replayed is not None:  # the same Idempotency-Key made this file before: nothing new
@@ -346,6 +375,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return self._detail(child, status.HTTP_201_CREATED)
 
+    @extend_schema(request=ChildUpdateSerializer, responses={200: ChildDetailSerializer})
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         child = self.get_object()
@@ -364,6 +394,10 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
             return Response(_drf_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return self._detail(child)
 
+
+    @extend_schema(request=ChildUpdateSerializer, responses={200: ChildDetailSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
 
     # --- the rows of a file ------------------------------------------------------------------------------------
     def _write(self, serializer_class, func, read_serializer, *, instance=None, created: bool):
@@ -397,13 +431,13 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         return self._write(GuardianWriteSerializer, lambda data, _v: services.guardian_save(actor=request.user, child=child, data=data),
                            GuardianSerializer, created=True)
 
-    @extend_schema(request=GuardianWriteSerializer, responses={200: GuardianSerializer})
+    @extend_schema(request=GuardianUpdateSerializer, responses={200: GuardianSerializer})
     @action(detail=True, methods=["patch"], url_path=r"guardians/(?P<gpk>[0-9]+)", url_name="guardian")
     def guardian(self, request, pk=None, gpk=None):
         """Change a guardian; send the ``version`` you read (409 with the other person's changes otherwise)."""
         child = self.get_object()
         guardian = get_object_or_404(Guardian, pk=gpk, child=child)
-        return self._write(GuardianWriteSerializer,
+        return self._write(GuardianUpdateSerializer,
                            lambda data, version: services.guardian_save(actor=request.user, child=child, guardian=guardian, data=data, expected_version=version),
                            GuardianSerializer, instance=guardian, created=False)
 
@@ -415,13 +449,13 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         return self._write(CareWriteSerializer, lambda data, _v: services.care_start(actor=request.user, child=child, data=data),
                            CareSerializer, created=True)
 
-    @extend_schema(request=CareWriteSerializer, responses={200: CareSerializer})
+    @extend_schema(request=CareUpdateSerializer, responses={200: CareSerializer})
     @action(detail=True, methods=["patch"], url_path=r"care/(?P<cpk>[0-9]+)", url_name="care-row")
     def care_row(self, request, pk=None, cpk=None):
         """Change a care arrangement; send the ``version`` you read (409 with the other person's changes otherwise)."""
         child = self.get_object()
         care = get_object_or_404(CareArrangement, pk=cpk, child=child)
-        return self._write(CareWriteSerializer, lambda data, version: services.care_update(actor=request.user, care=care, data=data, expected_version=version),
+        return self._write(CareUpdateSerializer, lambda data, version: services.care_update(actor=request.user, care=care, data=data, expected_version=version),
                            CareSerializer, instance=care, created=False)
 
     @extend_schema(request=AssistanceWriteSerializer, responses={201: AssistanceSerializer})
@@ -432,7 +466,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         return self._write(AssistanceWriteSerializer, lambda data, _v: services.assistance_add(actor=request.user, child=child, data=data),
                            AssistanceSerializer, created=True)
 
-    @extend_schema(request=AssistanceWriteSerializer, responses={200: AssistanceSerializer})
+    @extend_schema(request=AssistanceUpdateSerializer, responses={200: AssistanceSerializer})
     @action(detail=True, methods=["patch"], url_path=r"assistance/(?P<apk>[0-9]+)", url_name="assistance-row")
     def assistance_row(self, request, pk=None, apk=None):
         """Change an assistance row; send the ``version`` you read (409 with the other person's changes otherwise)."""
@@ -440,7 +474,7 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
         row = get_object_or_404(Assistance, pk=apk, child=child)
         if masking.is_sensitive_row(row) and not masking.can_view_sensitive(request.user):
             raise NotFound
-        return self._write(AssistanceWriteSerializer, lambda data, version: services.assistance_update(actor=request.user, assistance=row, data=data, expected_version=version),
+        return self._write(AssistanceUpdateSerializer, lambda data, version: services.assistance_update(actor=request.user, assistance=row, data=data, expected_version=version),
                            AssistanceSerializer, instance=row, created=False)
 
 

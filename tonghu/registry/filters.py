@@ -21,6 +21,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tonghu.core.filtersets import BaseFilterSet
 from tonghu.core.models import Region
 from tonghu.core.reference.idnumber import normalize
 
@@ -148,7 +149,7 @@ ORDERING_LABELS = [
 ]
 
 
-class ChildFilterSet(django_filters.FilterSet):
+class ChildFilterSet(BaseFilterSet):
     q = django_filters.CharFilter(label=_("姓名、拼音或身份证号"), method="filter_q")
     region = django_filters.CharFilter(label=_("区划代码（乡镇或村）"), method="filter_region")
     village = django_filters.ModelChoiceFilter(label=_("所在村（社区）"), queryset=Region.objects.none(), method="filter_village")

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from tonghu.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from tonghu.audit.services import audit_log
 from tonghu.core.idempotency import IdempotentAPIMixin
+from tonghu.core.filtersets import BaseFilterSet
 from tonghu.registry.models import Child
 
 from . import services
@@ -36,7 +37,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return max(0, (timezone.localdate() - obj.due_on).days)
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(BaseFilterSet):
     due = django_filters.ChoiceFilter(choices=[("overdue", "overdue"), ("week", "week")], method="filter_due",
                                       label="overdue: past due; week: overdue or due within 7 days")
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")

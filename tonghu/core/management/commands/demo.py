@@ -47,6 +47,7 @@ class Command(BaseCommand):
             os.environ["TONGHU_ALLOWED_HOSTS"] = ",".join(settings.ALLOWED_HOSTS + [host])
         if host in ("0.0.0.0", "::"):
             os.environ.setdefault("TONGHU_ALLOWED_HOSTS", "*")
+        os.environ["TONGHU_DEMO_MODE"] = "1"  # the web and job processes it starts accept the demo accounts
         self.stdout.write("按 Ctrl+C 停止。 / Press Ctrl+C to stop.")
         self.stdout.flush()
         raise SystemExit(supervise(host=host, port=port, web_workers=web_workers, job_workers=1, out=self.stdout))

@@ -11,6 +11,23 @@ from django.db.migrations.executor import MigrationExecutor
 from tonghu.core.runner import default_web_workers, supervise
 
 
+def demo_account_warnings() -> list[str]:
+    """Lines to print at a production start while demo accounts (public password) exist (issue 10 §13)."""
+    from tonghu.accounts.models import User
+
+    demo = User.objects.filter(is_demo=True, is_active=True)
+    count = demo.count()
+    if not count:
+        return []
+    names = ", ".join(demo.order_by("username").values_list("username", flat=True)[:5])
+    return [
+        f"警告：数据库中有 {count} 个演示账号（{names}{' …' if count > 5 else ''}），其密码是公开的演示密码。"
+        "正式使用前请在“用户管理”中停用或删除这些账号。",
+        f"WARNING: {count} demo account(s) with the published demo password exist ({names}{' …' if count > 5 else ''}); "
+        "deactivate or delete them before real use.",
+    ]
+
+
 class Command(BaseCommand):
     help = "Start gunicorn and the job workers (run `tonghu migrate` first; refuses to start with unapplied migrations)."
 
@@ -31,6 +48,8 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("数据库有未应用的迁移，请先运行 `tonghu migrate`。 / Unapplied migrations: run `tonghu migrate` first.")
+        for line in demo_account_warnings():
+            self.stderr.write(self.style.WARNING(line))
         self.stdout.write(f"tonghu serving on http://{host}:{port}/ with {workers} web workers × {threads} threads and {job_workers} job workers")
         self.stdout.flush()
         raise SystemExit(supervise(host=host, port=port, web_workers=workers, web_threads=threads, job_workers=job_workers, out=self.stdout))
