@@ -21,8 +21,21 @@ def _web_cmd(host: str, port: int, workers: int, timeout: int = 120) -> list[str
     ]
 
 
-def supervise(*, host: str, port: int, web_workers: int, job_workers: int, out=sys.stdout) -> int:
-    """Run until interrupted or until a child exits; then stop the others. Returns an exit code."""
+def _answers(host: str, port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1" if host in ("0.0.0.0", "::") else host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def supervise(*, host: str, port: int, web_workers: int, job_workers: int, out=sys.stdout, on_ready=None) -> int:
+    """Run until interrupted or until a child exits; then stop the others. Returns an exit code.
+
+    ``on_ready()`` is called once, when the web server first accepts a connection (``tonghu demo`` prints the
+    accounts then, so that they come after the server's start-up lines)."""
     procs: list[subprocess.Popen] = []
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "tonghu.settings")
@@ -38,6 +51,9 @@ def supervise(*, host: str, port: int, web_workers: int, job_workers: int, out=s
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         while not stop["flag"]:
+            if on_ready is not None and _answers(host, port):
+                on_ready()
+                on_ready = None
             for p in procs:
                 if p.poll() is not None:
                     out.write(f"process {p.args[2:4]} exited with {p.returncode}; stopping tonghu\n")

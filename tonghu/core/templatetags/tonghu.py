@@ -9,3 +9,31 @@ register = template.Library()
 def can(user, capability: str) -> bool:
     """``{% if user|can:"registry.edit_children" %}``: the same check the views make."""
     return has_capability(user, capability)
+
+
+class _PageTitleNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, suffix):
+        self.nodelist = nodelist
+        self.suffix = suffix
+
+    def render(self, context):
+        title = self.nodelist.render(context).strip()
+        suffix = str(self.suffix.resolve(context))
+        return f"{title} · {suffix}" if title else suffix
+
+
+@register.tag
+def page_title(parser, token):
+    """``{% page_title site %}{% block title %}{% endblock %}{% endpage_title %}``: "页面 · 童护", or the site alone.
+
+    A template cannot ask whether a block is empty (``self.title`` is never set in Django templates), so the tag
+    renders its content and adds the separator only when there is a title.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("page_title takes the site name as its one argument")
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return _PageTitleNode(nodelist, parser.compile_filter(bits[1]))

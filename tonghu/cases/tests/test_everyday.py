@@ -1,0 +1,16 @@
+"""Everyday use (issue 18) in mandatory reports and cases."""
+
+from __future__ import annotations
+
+from conftest import IN_SCOPE_VILLAGE
+
+from .conftest import notices
+from .helpers import file_report
+
+
+def test_new_report_notice_names_the_whole_situation(cast, world):
+    """Issue 18 §9: the notice cut the label mid-list: "（五）因自杀、自残、工伤、中毒、被麻醉、）"."""
+    file_report(cast["teacher"], world[IN_SCOPE_VILLAGE], situation="abnormal_harm")
+    titles = notices(cast["officer"])
+    assert titles, "the county officer is told"
+    assert "（五）因自杀、自残、工伤、中毒、被麻醉、殴打等非正常原因导致伤残、死亡）" in titles[0]
