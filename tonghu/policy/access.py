@@ -16,7 +16,8 @@ grant("policy.decide_gaps", [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("登�
 grant("policy.recompute", [Role.CHILD_DIRECTOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("按现行规则重新认定本辖区儿童类别"))
 
 nav(_("应保尽保"), "policy_gap_list", "policy.view_gaps", order=40, group="assistance")
-nav(_("认定规则"), "policy_profile_list", "policy.view_profiles", order=70, group="assistance")
+nav(_("认定规则"), "policy_profile_list", "policy.view_profiles", order=70, group="assistance",
+    roles=[r for r in CIVIL_AFFAIRS if r != Role.CHILD_DIRECTOR])
 
 
 # ------------------------------------------------------------------------------ permission-matrix objects

@@ -110,3 +110,40 @@ def test_supervise_calls_on_ready_once_the_web_server_answers(monkeypatch):
         signal.signal(signal.SIGINT, old[0])
         signal.signal(signal.SIGTERM, old[1])
     assert calls == [True]
+
+
+# ------------------------------------------------------------------------------- item 6: menus by role
+
+def _menu(client, user) -> set[str]:
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    return set(re.findall(r'data-nav="([^"]+)"', page))
+
+
+def test_menus_show_what_each_role_uses(world, users, make_user, client):
+    """Issue 18 §6: the school reporter saw 收到的报告, 个案, 行政区划, 后台任务; city and province staff a task
+    list of every village; directors 认定规则 and 后台任务."""
+    from tonghu.accounts.roles import Department
+
+    school = make_user(Role.REPORTER, "451027000000", department=Department.SCHOOL)
+    menu = _menu(client, school)
+    assert "report_create" in menu
+    assert not menu & {"report_inbox", "case_list", "region_list", "job_list"}, menu
+    police = make_user(Role.REPORTER, "451027000000", department=Department.PUBLIC_SECURITY)
+    assert "report_inbox" in _menu(client, police), "reports are routed to the police"
+    for role in (Role.CITY_STAFF, Role.PROVINCE_STAFF):
+        menu = _menu(client, users[role])
+        assert "visit_tasks" not in menu and "visit_compliance" in menu, (role, menu)
+    director = _menu(client, users[Role.CHILD_DIRECTOR])
+    assert "visit_tasks" in director
+    assert not director & {"policy_profile_list", "job_list", "region_list", "case_list"}, director
+    assert "policy_profile_list" in _menu(client, users[Role.COUNTY_OFFICER])
+    assert "region_list" in _menu(client, users[Role.SYSADMIN])
+
+
+def test_menu_entries_appear_when_the_user_has_something_there(world, users, client):
+    from tonghu.core.models import Job
+
+    director = users[Role.CHILD_DIRECTOR]
+    Job.objects.create(kind="ledger_export", label="导出", created_by=director)
+    assert "job_list" in _menu(client, director)
