@@ -94,3 +94,24 @@ def test_case_step_pages_are_in_english(cast, world, client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("case_assess", kwargs={"pk": case.pk})).content.decode()
     assert "监护风险评估" not in page
+
+
+def test_deadline_citations_only_for_officers_and_behind_a_disclosure(cast, world, client):
+    """Issue 18 §4: the deadline column showed "tonghu 默认…（系统默认，待确认）" and "003 §二(二)7" to everyone."""
+    import re
+
+    from django.urls import reverse
+
+    from tonghu.cases import services
+
+    from .helpers import open_case
+
+    case = open_case(cast["officer"], file_report(cast["teacher"], world[IN_SCOPE_VILLAGE]))
+    services.case_add_member(actor=cast["officer"], case=case, user=cast["director"])
+    source = case.report.deadlines.exclude(source="").first().source
+    client.force_login(cast["officer"])
+    page = client.get(reverse("case_detail", kwargs={"pk": case.pk})).content.decode()
+    assert source in page
+    assert source not in re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    client.force_login(cast["director"])
+    assert source not in client.get(reverse("case_detail", kwargs={"pk": case.pk})).content.decode()

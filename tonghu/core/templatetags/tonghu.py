@@ -37,3 +37,20 @@ def page_title(parser, token):
     nodelist = parser.parse(("endpage_title",))
     parser.delete_first_token()
     return _PageTitleNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.filter
+def place_name(code: str | None) -> str:
+    """A 统计用区划代码 (6, 9 or 12 digits) as the place's name with its parents: "广西壮族自治区 / … / 某村";
+    the code itself only when no such region is loaded (nobody reads 451027008208 as a village)."""
+    from tonghu.core.models import Region
+    from tonghu.core.regions import normalize_code
+
+    if not code:
+        return ""
+    try:
+        full = normalize_code(code)
+    except ValueError:
+        return code
+    region = Region.objects.filter(code=full).first()
+    return region.path_display() if region else code

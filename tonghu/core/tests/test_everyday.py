@@ -147,3 +147,18 @@ def test_menu_entries_appear_when_the_user_has_something_there(world, users, cli
     director = users[Role.CHILD_DIRECTOR]
     Job.objects.create(kind="ledger_export", label="导出", created_by=director)
     assert "job_list" in _menu(client, director)
+
+
+# ------------------------------------------------------------------------------- item 4: internals shown to users
+
+def test_child_file_names_the_place_of_registration_not_its_code(world, users, client):
+    """Issue 18 §4: the file showed "农村户籍 451027008208"."""
+    from tonghu.registry.models import Child
+
+    child = Child.objects.create(name="罗小花", sex="F", birth_date="2016-03-08", village=world["451027001200"],
+                                 hukou_type="rural", hukou_region_code="451027001201")
+    client.force_login(users[Role.CHILD_DIRECTOR])
+    page = client.get(reverse("child_detail", kwargs={"pk": child.pk})).content.decode()
+    place = re.search(r'data-testid="hukou-place">(.*?)<', page).group(1)
+    assert place == "广西壮族自治区 / 百色市 / 凌云县 / 泗城镇 / 白石村"
+    assert "451027001201" not in page
