@@ -72,8 +72,18 @@ class ScopedDetailView(ScopedQuerysetMixin, DetailView):
 
 
 class HomeView(CapabilityView):
+    """Each role lands on its work: a child director on today's tasks (issue 18 §1). Other roles keep this page
+    until the supervision dashboard (a later issue) replaces it."""
+
     capability_optional = True
     template_name = "core/home.html"
+
+    def get(self, request, *args, **kwargs):
+        from tonghu.accounts.roles import Role
+
+        if request.user.role == Role.CHILD_DIRECTOR and has_capability(request.user, "visits.view"):
+            return redirect("visit_tasks")
+        return super().get(request, *args, **kwargs)
 
 
 class RegionListView(ScopedListView):
