@@ -286,6 +286,7 @@ class ComplianceView(CapabilityView):
             for row in ctx["children"]:
                 for t in row["tasks"].values():
                     t.due_text = due_text(t, today)
+                    t.label = task_label(t)  # "每月联系 — 逾期 3 天", not "— 逾期 3 天" (issue 18 §2)
                     t.is_overdue = t.due_on < today
             ctx["directors"] = selectors._directors_by_village(region).get(region.code, [])
             self.template_name = "visits/compliance_village.html"

@@ -62,3 +62,22 @@ def test_due_dates_in_english_use_plural_forms_and_a_localized_date(make_child, 
     shown = re.search(r'data-testid="today">(.*?)<', page).group(1)
     assert not re.search(r"[\u4e00-\u9fff]", shown), shown
     assert "Done this month" in page
+
+
+def test_supervisor_village_page_labels_every_task_and_links_every_name(make_child, users, client):
+    """Issue 18 §2: the village page listed "— 逾期 3 天" without saying contact or home visit, names not links,
+    and the trend's header said 联系按时 twice."""
+    today = timezone.localdate()
+    child = make_child(name="王小丽", opened=today - dt.timedelta(days=200))
+    services.schedule_refresh(child, today=today)
+    Schedule.objects.filter(child=child, kind="contact").update(due_on=today - dt.timedelta(days=3))
+    client.force_login(users[Role.SUPERVISOR])
+    page = client.get(reverse("visit_compliance_region", kwargs={"code": "451027001200"})).content.decode()
+    item = re.search(r'data-testid="village-child">(.*?)</li>', page, re.S).group(1)
+    assert f'href="{reverse("child_detail", kwargs={"pk": child.pk})}"' in item
+    lines = re.findall(r"<span[^>]*>([^<]*— [^<]*)</span>", item)
+    assert lines and all(not line.strip().startswith("—") for line in lines), lines
+    assert any("联系" in line and "逾期 3 天" in line for line in lines), lines
+    if 'data-testid="trend"' in page:
+        head = re.search(r'data-testid="trend">\s*<thead>(.*?)</thead>', page, re.S).group(1)
+        assert head.count("联系按时") == 1
