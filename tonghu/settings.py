@@ -240,6 +240,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # --- Language and time --------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+# Every form's fields get their Bootstrap class (tonghu.core.forms.StyledBoundField).
+FORM_RENDERER = "tonghu.core.forms.FormRenderer"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "tonghu_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -312,7 +314,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TONGHU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                # The console channel's "notify …" lines; `tonghu demo` sets WARNING so they do not bury the accounts.
+                "tonghu.notify": {"level": os.environ.get("TONGHU_NOTIFY_LOG_LEVEL", "INFO")}},
 }
 
 # --- tonghu's own knobs -------------------------------------------------------------------------------

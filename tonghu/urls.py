@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from tonghu.accounts import views as account_views
-from tonghu.audit.views import AuditListView
+from tonghu.audit.views import AuditExportView, AuditListView
 from tonghu.core import views as core_views
 
 urlpatterns = [
@@ -33,6 +33,7 @@ urlpatterns = [
     path("jobs/", core_views.JobListView.as_view(), name="job_list"),
     path("jobs/<uuid:pk>/", core_views.JobDetailView.as_view(), name="job_detail"),
     path("audit/", AuditListView.as_view(), name="audit_list"),
+    path("audit/export.csv", AuditExportView.as_view(), name="audit_export"),
     # Domain apps own their URLs (tonghu/<app>/urls.py); each URL is declared in the app's access.py.
     path("", include("tonghu.registry.urls")),
     path("", include("tonghu.policy.urls")),

@@ -16,3 +16,4 @@ def _entry_marker(ctx):
 
 
 endpoint("audit_list", "audit.view", make_object=_entry_marker, list_marker=lambda ctx, kw: f"marker-{ctx.region.code}")
+endpoint("audit_export", "audit.view")

@@ -20,8 +20,28 @@ grant("cases.review", [R.PROCURATOR], _("检察审查每一个个案（每案必
 grant("cases.view_figures", [*COUNTY, R.CITY_STAFF, R.PROVINCE_STAFF, R.PROCURATOR], _("查看本辖区强制报告和个案统计（不含个人信息）"))
 
 nav(_("强制报告"), "report_create", "cases.report", order=30, group="cases")
-nav(_("收到的报告"), "report_inbox", "cases.receive", order=31, group="cases")
-nav(_("个案"), "case_list", "cases.view_case", order=32, group="cases")
+def _receives_reports(user) -> bool:
+    """County staff always; a department's reporter account only when reports are routed to its department."""
+    if user.role != R.REPORTER:
+        return True
+    if not user.region_id:
+        return False
+    from tonghu.cases.rules import rules_for_region
+
+    return user.department in rules_for_region(user.region_id).receiving_departments()
+
+
+def _has_cases(user) -> bool:
+    """County staff and procurators see every case of their area; others only cases whose team they are on."""
+    if user.role in (*COUNTY, R.PROCURATOR):
+        return True
+    from tonghu.cases.models import CaseMember
+
+    return CaseMember.objects.filter(user=user).exists()
+
+
+nav(_("收到的报告"), "report_inbox", "cases.receive", order=31, group="cases", show=_receives_reports)
+nav(_("个案"), "case_list", "cases.view_case", order=32, group="cases", show=_has_cases)
 nav(_("每案必查"), "review_queue", "cases.review", order=33, group="cases")
 nav(_("报告统计"), "case_figures", "cases.view_figures", order=34, group="cases")
 

@@ -47,6 +47,13 @@ class CaseRules:
             depts.append("womens_federation")
         return depts
 
+    def receiving_departments(self) -> set[str]:
+        """Every department a report can be routed to under these rules (whatever the situation)."""
+        depts = set(self.value("routing.departments"))
+        if self.value("routing.womens_federation_situations"):
+            depts.add("womens_federation")
+        return depts
+
     def hours(self, name: str, immediate: bool) -> int | None:
         v = self.value(name)
         if not v:

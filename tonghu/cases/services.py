@@ -207,7 +207,7 @@ def report_file(
         label = Department(dept).label
         for user in receivers(report, dept):
             notify(user, _("新的强制报告（%(danger)s%(situation)s）转至%(dept)s，请在 %(due)s 前受理。") % {
-                "danger": _("紧急，") if report.immediate_danger else "", "situation": report.get_situation_display()[:20],
+                "danger": _("紧急，") if report.immediate_danger else "", "situation": report.get_situation_display(),
                 "dept": label, "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}, url)
     _event(report, None, "routed", _("已转至：%(depts)s") % {"depts": "、".join(str(Department(d).label) for d in rules.departments(situation))}, at=now)
     audit_log(actor=actor, action="create", obj=report, summary="提交强制报告",

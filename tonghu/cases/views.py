@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from tonghu.audit.services import audit_log
@@ -262,8 +263,19 @@ class CaseDetailView(CapabilityView):
             can_handle=has_capability(user, "cases.handle") and is_case_team(user, case),
             can_contribute=has_capability(user, "cases.contribute") and is_case_team(user, case),
             can_approve=has_capability(user, "cases.approve_closure"), can_review=has_capability(user, "cases.review"),
+            child_file_open=_may_open_file(user, case.child_id),
         )
         return ctx
+
+
+def _may_open_file(user, child_id) -> bool:
+    """Whether the child's name may link to the file: a procurator or a team member from another village would
+    otherwise follow the link to a 404 (issue 18 §7); they see the name without a link."""
+    if not child_id or not has_capability(user, "registry.view_children"):
+        return False
+    from tonghu.registry.models import Child
+
+    return Child.objects.visible_to(user, "registry.view_children").filter(pk=child_id).exists()
 
 
 class CaseActionView(IdempotentViewMixin, CapabilityMixin, FormView):
@@ -275,6 +287,9 @@ class CaseActionView(IdempotentViewMixin, CapabilityMixin, FormView):
     title = ""
     team_only = True
     success_message = ""
+    # The case statuses in which this action applies (None: any). A link from an old notification to an action
+    # that no longer applies (approving a closure already decided) lands on the case page with the reason.
+    statuses: tuple[str, ...] | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if self.capability and not has_capability(request.user, self.capability):
@@ -282,6 +297,10 @@ class CaseActionView(IdempotentViewMixin, CapabilityMixin, FormView):
         self.case = get_object_or_404(cases_visible(request.user, "cases.view_case").select_related("report", "region"), pk=kwargs["pk"])
         if self.team_only and not is_case_team(request.user, self.case):
             raise Http404
+        if self.statuses is not None and self.case.status not in self.statuses:
+            messages.info(request, _("个案 %(number)s 现为“%(status)s”，“%(action)s”已不适用。") % {
+                "number": self.case.number, "status": self.case.get_status_display(), "action": self.title})
+            return redirect("case_detail", pk=self.case.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -310,7 +329,7 @@ class CaseActionView(IdempotentViewMixin, CapabilityMixin, FormView):
 
 class AssessView(CaseActionView):
     capability = "cases.handle"
-    title = _("监护风险评估")
+    title = gettext_lazy("监护风险评估")
 
     def get_form(self, form_class=None):
         return f.AssessmentForm(self.request.POST or None, case=self.case)
@@ -324,7 +343,7 @@ class AssessView(CaseActionView):
 class ConferenceView(CaseActionView):
     capability = "cases.handle"
     form_class = f.ConferenceForm
-    title = _("个案会商")
+    title = gettext_lazy("个案会商")
 
     def perform(self, form):
         services.case_conference(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -333,7 +352,7 @@ class ConferenceView(CaseActionView):
 class InterventionView(CaseActionView):
     capability = "cases.contribute"
     form_class = f.InterventionForm
-    title = _("干预措施")
+    title = gettext_lazy("干预措施")
 
     def perform(self, form):
         services.case_intervention(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -342,7 +361,7 @@ class InterventionView(CaseActionView):
 class PlacementView(CaseActionView):
     capability = "cases.handle"
     form_class = f.PlacementForm
-    title = _("临时监护安置")
+    title = gettext_lazy("临时监护安置")
 
     def perform(self, form):
         services.case_placement(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -351,7 +370,7 @@ class PlacementView(CaseActionView):
 class ReferralView(CaseActionView):
     capability = "cases.contribute"
     form_class = f.ReferralForm
-    title = _("转介")
+    title = gettext_lazy("转介")
 
     def perform(self, form):
         services.case_referral(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -360,7 +379,7 @@ class ReferralView(CaseActionView):
 class ReferralUpdateView(CaseActionView):
     capability = "cases.contribute"
     form_class = f.ReferralUpdateForm
-    title = _("转介接收与结果")
+    title = gettext_lazy("转介接收与结果")
 
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
@@ -385,7 +404,7 @@ class ReferralUpdateView(CaseActionView):
 class FollowUpView(CaseActionView):
     capability = "cases.contribute"
     form_class = f.FollowUpForm
-    title = _("回访")
+    title = gettext_lazy("回访")
 
     def perform(self, form):
         services.case_followup(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -393,7 +412,7 @@ class FollowUpView(CaseActionView):
 
 class MemberAddView(CaseActionView):
     capability = "cases.handle"
-    title = _("加入个案团队")
+    title = gettext_lazy("加入个案团队")
 
     def get_form(self, form_class=None):
         return f.MemberForm(self.request.POST or None, case=self.case)
@@ -404,7 +423,7 @@ class MemberAddView(CaseActionView):
 
 class LinkChildView(CaseActionView):
     capability = "cases.handle"
-    title = _("关联或新建儿童档案")
+    title = gettext_lazy("关联或新建儿童档案")
 
     def get_form(self, form_class=None):
         return f.LinkChildForm(self.request.POST or None, user=self.request.user)
@@ -420,7 +439,8 @@ class LinkChildView(CaseActionView):
 class CloseRequestView(CaseActionView):
     capability = "cases.handle"
     form_class = f.CloseRequestForm
-    title = _("申请结案")
+    title = gettext_lazy("申请结案")
+    statuses = (CaseStatus.ACCEPTED, CaseStatus.ASSESSED, CaseStatus.IN_PROGRESS)
 
     def perform(self, form):
         services.case_request_closure(actor=self.request.user, case=self.case, **form.cleaned_data)
@@ -429,7 +449,8 @@ class CloseRequestView(CaseActionView):
 class CloseApproveView(CaseActionView):
     capability = "cases.approve_closure"
     form_class = f.CloseDecisionForm
-    title = _("结案审批")
+    title = gettext_lazy("结案审批")
+    statuses = (CaseStatus.CLOSURE_PENDING,)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -443,7 +464,8 @@ class CloseApproveView(CaseActionView):
 class ReopenView(CaseActionView):
     capability = "cases.approve_closure"
     form_class = f.ReopenForm
-    title = _("重新开启个案")
+    title = gettext_lazy("重新开启个案")
+    statuses = (CaseStatus.CLOSED,)
 
     def perform(self, form):
         services.case_reopen(actor=self.request.user, case=self.case, reason=form.cleaned_data["reason"])
@@ -484,9 +506,9 @@ class ReviewQueueView(CapabilityView):
 class ReviewView(CaseActionView):
     capability = "cases.review"
     form_class = f.ReviewForm
-    title = _("检察审查（每案必查）")
+    title = gettext_lazy("检察审查（每案必查）")
     team_only = False
-    success_message = _("已标记为已审查。")
+    success_message = gettext_lazy("已标记为已审查。")
 
     def dispatch(self, request, *args, **kwargs):
         if not has_capability(request.user, self.capability):

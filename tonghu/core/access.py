@@ -12,8 +12,18 @@ grant("core.run_jobs", ALL_ROLES, _("查看自己发起的后台任务"))
 grant("core.import_regions", [Role.SYSADMIN], _("导入、更新行政区划"))
 
 nav(_("首页"), "home", "core.view_regions", order=0)
-nav(_("行政区划"), "region_list", "core.view_regions", order=80, group="system")
-nav(_("后台任务"), "job_list", "core.run_jobs", order=90, group="system")
+# Everyone may open these; only the people who manage regions or start jobs need them in the menu (issue 18 §6).
+REGION_USERS = [Role.SYSADMIN, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER, Role.CITY_STAFF, Role.PROVINCE_STAFF]
+
+
+def _has_jobs(user) -> bool:
+    from tonghu.core.models import Job
+
+    return Job.objects.filter(created_by=user).exists()
+
+
+nav(_("行政区划"), "region_list", "core.view_regions", order=80, group="system", roles=REGION_USERS)
+nav(_("后台任务"), "job_list", "core.run_jobs", order=90, group="system", show=_has_jobs)
 
 
 def _region(ctx):

@@ -66,14 +66,32 @@ class NavItem:
     group: Any = ""
     order: int = 100
     icon: str = ""
+    roles: frozenset | None = None
+    show: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        if not has_capability(user, self.capability):
+            return False
+        if self.roles is not None and user.role not in self.roles:
+            return False
+        return self.show is None or bool(self.show(user))
 
 
-def nav(label, url_name: str, capability: str, *, group="", order: int = 100, icon: str = "") -> None:
-    _NAV.append(NavItem(label, url_name, capability, group, order, icon))
+def nav(label, url_name: str, capability: str, *, group="", order: int = 100, icon: str = "",
+        roles: Iterable[str] | None = None, show: Callable[[Any], bool] | None = None) -> None:
+    """A menu entry behind ``capability``. The menu shows what a role *uses*, which can be less than what it may
+    open: ``roles`` narrows the entry to some of the capability's roles, ``show(user)`` to users for whom the
+    page has something (e.g. a reporter on no case team has no 个案). Access itself is unchanged."""
+    if roles is not None:
+        roles = frozenset(roles)
+        unknown = roles - set(Role.values)
+        if unknown:
+            raise ValueError(f"unknown roles {unknown} for menu entry {url_name}")
+    _NAV.append(NavItem(label, url_name, capability, group, order, icon, roles, show))
 
 
 def nav_for(user) -> list[NavItem]:
-    return sorted((n for n in _NAV if has_capability(user, n.capability)), key=lambda n: (n.order, str(n.label)))
+    return sorted((n for n in _NAV if n.shown_to(user)), key=lambda n: (n.order, str(n.label)))
 
 
 # Menu groups: entries with a group are shown together in one drop-down (a lone entry stays a plain link).

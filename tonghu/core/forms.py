@@ -1,5 +1,36 @@
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
+
+
+def bootstrap_class(widget) -> str:
+    """The Bootstrap class a widget needs to look like the rest of the interface."""
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return "form-check-input"
+    if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        return "form-select"
+    if isinstance(widget, (forms.HiddenInput, forms.MultipleHiddenInput)):
+        return ""
+    return "form-control"
+
+
+class StyledBoundField(forms.BoundField):
+    """Every form field is rendered with its Bootstrap class unless the form chose one (no unstyled forms)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if "class" not in attrs and "class" not in widget.attrs:
+            css = bootstrap_class(widget)
+            if css:
+                attrs["class"] = css
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    """settings.FORM_RENDERER: Django's renderer with :class:`StyledBoundField` for every form of the project."""
+
+    bound_field_class = StyledBoundField
 
 
 class RegionImportForm(forms.Form):

@@ -29,10 +29,23 @@ def _web_cmd(host: str, port: int, workers: int, timeout: int = 120, threads: in
     ]
 
 
-def supervise(*, host: str, port: int, web_workers: int, job_workers: int, web_threads: int | None = None, out=sys.stdout) -> int:
+def _answers(host: str, port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1" if host in ("0.0.0.0", "::") else host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def supervise(*, host: str, port: int, web_workers: int, job_workers: int, web_threads: int | None = None, out=sys.stdout,
+              on_ready=None) -> int:
     """Run until interrupted or until a child exits; then stop the others. Returns an exit code.
 
-    ``web_threads`` defaults to the WEB_THREADS setting (TONGHU_WEB_THREADS)."""
+    ``web_threads`` defaults to the WEB_THREADS setting (TONGHU_WEB_THREADS). ``on_ready()`` is called once, when the
+    web server first accepts a connection (``tonghu demo`` prints the accounts then, so that they come after the
+    server's start-up lines)."""
     if web_threads is None:
         from django.conf import settings
 
@@ -52,6 +65,9 @@ def supervise(*, host: str, port: int, web_workers: int, job_workers: int, web_t
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         while not stop["flag"]:
+            if on_ready is not None and _answers(host, port):
+                on_ready()
+                on_ready = None
             for p in procs:
                 if p.poll() is not None:
                     out.write(f"process {p.args[2:4]} exited with {p.returncode}; stopping tonghu\n")

@@ -72,8 +72,26 @@ class ScopedDetailView(ScopedQuerysetMixin, DetailView):
 
 
 class HomeView(CapabilityView):
+    """Each role lands on its work: a child director on today's tasks (issue 18 §1). Other roles keep this page
+    until the supervision dashboard (a later issue) replaces it."""
+
     capability_optional = True
     template_name = "core/home.html"
+
+    def get(self, request, *args, **kwargs):
+        from tonghu.accounts.roles import Role
+
+        if request.user.role == Role.CHILD_DIRECTOR and has_capability(request.user, "visits.view"):
+            return redirect("visit_tasks")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from django.utils.html import format_html
+
+        ctx = super().get_context_data(**kwargs)
+        # A person's name stays in Chinese in the English interface; marked so (lang) for readers and the crawl test.
+        ctx["greeting_name"] = format_html('<span lang="zh" data-i18n-skip>{}</span>', self.request.user)
+        return ctx
 
 
 class RegionListView(ScopedListView):

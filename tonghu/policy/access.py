@@ -9,7 +9,11 @@ CIVIL_AFFAIRS = [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role
                  Role.PROVINCE_STAFF, Role.SYSADMIN]
 FILE_READERS = [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER, Role.CITY_STAFF, Role.PROVINCE_STAFF]
 
-grant("policy.view_profiles", CIVIL_AFFAIRS, _("查看适用于本辖区的认定规则方案及其依据"))
+# Not child directors: the rule sets are officers' material; a director reads the plain-words reasons on each
+# child's file (issue 18 §4).
+PROFILE_READERS = [r for r in CIVIL_AFFAIRS if r != Role.CHILD_DIRECTOR]
+
+grant("policy.view_profiles", PROFILE_READERS, _("查看适用于本辖区的认定规则方案及其依据"))
 grant("policy.edit_profiles", [Role.PROVINCE_STAFF, Role.SYSADMIN], _("建立本辖区的认定规则方案，为其新建版本（设定生效日期）"))
 grant("policy.view_gaps", FILE_READERS, _("查看本辖区应保尽保（应享未享）清单"))
 grant("policy.decide_gaps", [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("登记应享未享保障的处理结果"))

@@ -19,6 +19,24 @@ def value_text(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v))
 
 
+def plain_value(value) -> str:
+    """A setting's value in plain words for reading (yes/no, a list joined, dates localized), not JSON."""
+    from django.utils import formats
+    from django.utils.translation import gettext
+
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, (list, tuple)):
+        return gettext("、").join(plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return gettext("；").join(f"{k}{gettext('：')}{plain_value(v)}" for k, v in value.items())
+    return str(value)
+
+
 class ProfileVersionForm(forms.Form):
     setting = forms.ChoiceField(label=_("要修改的设置"))
     value = forms.CharField(label=_("新的值"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"}),

@@ -21,7 +21,7 @@ from tonghu.core.forms import add_service_errors
 from tonghu.core.views import CapabilityMixin, CapabilityView
 
 from . import engine, services
-from .forms import GapDecisionForm, ProfileCreateForm, ProfileVersionForm, value_text
+from .forms import GapDecisionForm, ProfileCreateForm, ProfileVersionForm, plain_value, value_text
 from .labels import SECTION_LABELS, setting_label
 from .models import ChangeTrigger, EntitlementGap, PolicyProfile
 from .profile import ProfileError
@@ -79,7 +79,7 @@ class ProfileDetailView(CapabilityView):
         for path, s in rp.walk():
             section = path.split(".", 1)[0]
             sections.setdefault(section, []).append({
-                "path": path, "label": setting_label(path, s.value), "value": value_text(s.value),
+                "path": path, "label": setting_label(path, s.value), "value": value_text(s.value), "plain": plain_value(s.value),
                 "citation": s.citation, "origin": s.origin, "note": s.note,
             })
         ctx.update(

@@ -17,7 +17,8 @@ grant("visits.census_manage", COUNTY, _("发起摸底排查"))
 grant("visits.census_view", [*DIRECTOR, *SUPERVISING], _("查看摸底排查进度"))
 grant("visits.census_confirm", [*DIRECTOR, *COUNTY], _("逐一确认本村儿童（摸底排查）"))
 
-nav(_("今日任务"), "visit_tasks", "visits.view", order=5)
+# City and province staff supervise; a task list of every village of a province is no use to them (issue 18 §6).
+nav(_("今日任务"), "visit_tasks", "visits.view", order=5, roles=[*DIRECTOR, Role.SUPERVISOR, *COUNTY])
 nav(_("问题跟进"), "problem_list", "visits.view", order=20, group="visits")
 nav(_("走访督导"), "visit_compliance", "visits.supervise", order=25, group="visits")
 nav(_("摸底排查"), "census_list", "visits.census_view", order=30, group="visits")

@@ -39,6 +39,31 @@ def tasks_due(user, *, today: dt.date | None = None, horizon_days: int = WEEK, c
             .order_by("due_on", "kind", "child_id"))
 
 
+def month_progress(user, *, today: dt.date | None = None, capability: str = "visits.view") -> tuple[int, int]:
+    """"Done this month X / Y" on the director's task list: X contacts and home visits recorded this month, Y that
+    plus the tasks still open that fall due by the end of the month (overdue ones included)."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    done = Visit.objects.visible_to(user, capability).filter(date__range=(first, min(today, last))).count()
+    open_ = Schedule.objects.visible_to(user, capability).filter(due_on__lte=last).count()
+    return done, done + open_
+
+
+def guardian_phones(user, child_ids) -> dict[int, list[tuple[str, str]]]:
+    """The guardians' (name, phone) of these children that the user may see, for tap-to-call on the task list."""
+    from tonghu.registry.models import Child, Guardian
+
+    if not child_ids:
+        return {}
+    visible = Child.objects.visible_to(user, "registry.view_children").filter(pk__in=child_ids).values("pk")
+    phones: dict[int, list[tuple[str, str]]] = {}
+    for child_id, label, phone in (Guardian.objects.filter(child__in=visible).exclude(phone="")
+                                   .order_by("child_id", "role", "pk").values_list("child_id", "name", "phone")):
+        phones.setdefault(child_id, []).append((label, phone))
+    return phones
+
+
 def _pct(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 

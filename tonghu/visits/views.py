@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 
@@ -41,10 +42,10 @@ from .models import (
 def due_text(task: Schedule, today: dt.date) -> str:
     days = (task.due_on - today).days
     if days < 0:
-        return _("逾期 %(n)d 天") % {"n": -days}
+        return ngettext("逾期 %(n)d 天", "逾期 %(n)d 天", -days) % {"n": -days}
     if days == 0:
         return _("今天到期")
-    return _("还有 %(n)d 天") % {"n": days}
+    return ngettext("还有 %(n)d 天", "还有 %(n)d 天", days) % {"n": days}
 
 
 def task_label(task: Schedule) -> str:
@@ -76,11 +77,15 @@ class TaskListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        for task in ctx["tasks"]:
+        tasks = list(ctx["tasks"])
+        phones = selectors.guardian_phones(self.request.user, [t.child_id for t in tasks])
+        for task in tasks:
             task.due_text = due_text(task, self.today)
             task.label = task_label(task)
             task.is_overdue = task.due_on < self.today
+            task.phones = phones.get(task.child_id, [])
         ctx["today"] = self.today
+        ctx["month_done"], ctx["month_total"] = selectors.month_progress(self.request.user, today=self.today)
         ctx["saved"] = self.request.GET.get("saved", "")
         return ctx
 
@@ -290,6 +295,7 @@ class ComplianceView(CapabilityView):
             for row in ctx["children"]:
                 for t in row["tasks"].values():
                     t.due_text = due_text(t, today)
+                    t.label = task_label(t)  # "每月联系 — 逾期 3 天", not "— 逾期 3 天" (issue 18 §2)
                     t.is_overdue = t.due_on < today
             ctx["directors"] = selectors._directors_by_village(region).get(region.code, [])
             self.template_name = "visits/compliance_village.html"

@@ -25,7 +25,7 @@ def test_login_navigation_and_language_switch(live_server, world, make_user, bro
     page.fill("#id_username", "zhuren")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/visits/tasks/")  # a child director lands on today's tasks
     # On a phone the navigation is behind the toggler.
     page.click(".navbar-toggler")
     nav = page.locator("[data-testid=role-nav]")

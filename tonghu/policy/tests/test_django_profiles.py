@@ -107,12 +107,13 @@ def test_profile_edit_applies_from_its_effective_date_only(world, users, profile
 
 
 def test_profile_page_shows_values_citations_and_history(world, users, profiles, client):
-    """R-A4: any civil-affairs role reads every value with its seed clause and the version history."""
-    client.force_login(users[Role.CHILD_DIRECTOR])
+    """R-A4: civil-affairs officers read every value with its seed clause and the version history (child directors
+    read the reasons on each file instead, issue 18 §4)."""
+    client.force_login(users[Role.SUPERVISOR])
     page = client.get(reverse("policy_profile_detail", kwargs={"key": "guangxi"})).content.decode()
     assert "父母外出务工连续月数" in page and "003 §一(三)「不满16周岁的农村户籍未成年人」" in page
     assert "2024-03-22" in page or "2024年3月22日" in page
-    assert "修改规则" not in page  # directors do not edit
+    assert "修改规则" not in page  # supervisors do not edit
     listing = client.get(reverse("policy_profile_list")).content.decode()
     assert "广西壮族自治区" in listing and "香格里拉" not in listing  # only profiles that concern the user's region
 

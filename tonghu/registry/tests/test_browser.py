@@ -30,7 +30,7 @@ def test_director_files_a_child_on_a_phone(live_server, world, make_user, phone,
     page.fill("#id_username", "zhuren")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/visits/tasks/")  # a child director lands on today's tasks
     page.goto(live_server.url + "/children/new/")
     _no_sideways_scroll(page)
     page.fill("#id_name", "张伟")

@@ -35,22 +35,31 @@ class Command(BaseCommand):
             self.stdout.write("数据库已有数据，跳过演示数据生成。 / database not empty: demo data not loaded again.")
             accounts = _existing_accounts()
         url = f"http://{host}:{port}/"
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"童护 tonghu 已就绪 / ready: {url}"))
-        self.stdout.write(f"演示账号（密码均为 / password for all: {DEMO_PASSWORD}）:")
-        for username, role, region in accounts:
-            self.stdout.write(f"  {username:<10} {role:<12} {region}")
-        self.stdout.write("  （每个村都有儿童主任 zhuren001…，每个乡镇都有督导员 dudao01…）")
+
+        def print_accounts():
+            self.stdout.write("")
+            self.stdout.write(self.style.SUCCESS(f"童护 tonghu 已就绪 / ready: {url}"))
+            self.stdout.write(f"演示账号（密码均为 / password for all: {DEMO_PASSWORD}）:")
+            for username, role, region in accounts:
+                self.stdout.write(f"  {username:<10} {role:<12} {region}")
+            self.stdout.write("  （每个村都有儿童主任 zhuren001…，每个乡镇都有督导员 dudao01…）")
+            if not no_serve:
+                self.stdout.write("按 Ctrl+C 停止。 / Press Ctrl+C to stop.")
+            self.stdout.flush()
+
         if no_serve:
+            print_accounts()
             return
         if host not in settings.ALLOWED_HOSTS and host not in ("0.0.0.0", "::"):
             os.environ["TONGHU_ALLOWED_HOSTS"] = ",".join(settings.ALLOWED_HOSTS + [host])
         if host in ("0.0.0.0", "::"):
             os.environ.setdefault("TONGHU_ALLOWED_HOSTS", "*")
         os.environ["TONGHU_DEMO_MODE"] = "1"  # the web and job processes it starts accept the demo accounts
-        self.stdout.write("按 Ctrl+C 停止。 / Press Ctrl+C to stop.")
-        self.stdout.flush()
-        raise SystemExit(supervise(host=host, port=port, web_workers=web_workers, job_workers=1, out=self.stdout))
+        # The demo's history queues some 500 notifications; the worker's console channel would print a line for
+        # each after the account list. They stay on the notifications page; the log only shows warnings.
+        os.environ.setdefault("TONGHU_NOTIFY_LOG_LEVEL", "WARNING")
+        raise SystemExit(supervise(host=host, port=port, web_workers=web_workers, job_workers=1, out=self.stdout,
+                                   on_ready=print_accounts))
 
 
 def _existing_accounts():
