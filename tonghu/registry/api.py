@@ -15,7 +15,7 @@
   …/care/{cid}/`` changes one; ``POST …/assistance/`` records a scheme received, ``PATCH …/assistance/{aid}/``
   changes it. Every change (``PATCH``/``PUT``) of a file or of one of its rows must send the ``version`` read
   with it (400 without; 409 with the other person's changes when it is not the current one): one check,
-  ``services.check_version``; the schema marks ``version`` required on every PATCH body (:class:`VersionedSchema`).
+  ``services.check_version``; the schema marks ``version`` required on every PATCH body (``required_on_update``, :mod:`tonghu.api.schema`).
   Roles without ``registry.view_sensitive`` can neither write nor reach sensitive values (a parent's
   criminal record, the HIV allowance): such a field is refused, such a row answers 404.
 """
@@ -28,7 +28,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
 
 from tonghu.api.base import ScopedViewSetMixin
@@ -173,18 +172,6 @@ def _conflict(exc: services.EditConflictError) -> Response:
                     status=status.HTTP_409_CONFLICT)
 
 
-class VersionedSchema(AutoSchema):
-    """drf-spectacular lists no required property in a PATCH ("Patched…") body; but every PATCH here changes a
-    versioned record and must carry the ``version`` the client read (``services.check_version``), so the schema
-    says so: ``version`` is required in every PATCH request body that has it."""
-
-    def _map_basic_serializer(self, serializer, direction):
-        schema = super()._map_basic_serializer(serializer, direction)
-        if direction == "request" and self.method == "PATCH" and "version" in schema.get("properties", {}):
-            schema["required"] = sorted({*schema.get("required", []), "version"})
-        return schema
-
-
 VERSION_HELP = "您读取该记录时的版本号（version）；修改时必填，他人已在此期间保存则返回 409 及其修改内容"
 
 
@@ -317,7 +304,6 @@ class ChildViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.ListModelMixin
     capability = VIEW
     write_capability = EDIT
     filterset_class = ChildFilterSet
-    schema = VersionedSchema()
 
     def get_serializer_class(self):
         if self.action == "guardians":
