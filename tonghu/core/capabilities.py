@@ -104,11 +104,12 @@ NAV_GROUPS = {
 }
 
 
-def nav_menu(user) -> list[tuple[object, list[NavItem]]]:
-    """The navigation as (label, items) in order of each group's first entry; ungrouped entries stand alone."""
+def nav_menu(user, items: list[NavItem] | None = None) -> list[tuple[object, list[NavItem]]]:
+    """The navigation as (label, items) in order of each group's first entry; ungrouped entries stand alone.
+    ``items``: the user's entries when already computed (``show`` predicates may query the database)."""
     menu: list[tuple[object, list[NavItem]]] = []
     index: dict[str, int] = {}
-    for item in nav_for(user):
+    for item in nav_for(user) if items is None else items:
         if not item.group:
             menu.append((item.label, [item]))
         elif item.group in index:

@@ -20,7 +20,7 @@ def _menu(client, user) -> set[str]:
     import re
 
     client.force_login(user)
-    return set(re.findall(r'data-nav="([^"]+)"', client.get("/").content.decode()))
+    return set(re.findall(r'data-nav="([^"]+)"', client.get("/", follow=True).content.decode()))
 
 
 def test_case_menu_only_for_team_members(cast, world, client):

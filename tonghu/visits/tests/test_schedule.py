@@ -135,12 +135,14 @@ def test_listing_tasks_does_not_recompute(make_child, users, client, monkeypatch
         schedule_refresh(make_child(opened=D(2025, 1, 1)), today=TODAY)
     monkeypatch.setattr("tonghu.visits.planning.plan_for", lambda *a, **k: pytest.fail("recomputed while listing"))
     client.force_login(users[Role.CHILD_DIRECTOR])
-    # 9 = session, user, user's region, page shell (region path, session save …) + count + one query for the rows.
-    with django_assert_num_queries(9):
+    # 14 = session, user, user's region, page shell (region path, session save …) + count + one query for the rows
+    # + the menu's "has jobs" and "on a case team" (issue 18 §6) + the guardians' phones + the month's progress
+    # (visits done, tasks open) on the director's landing (issue 18 §1).
+    with django_assert_num_queries(14):
         response = client.get("/visits/tasks/")
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="task"') == 16
     for _ in range(10):
         schedule_refresh(make_child(opened=D(2025, 1, 1)), today=TODAY)
-    with django_assert_num_queries(9):  # more rows, same queries
+    with django_assert_num_queries(14):  # more rows, same queries
         assert client.get("/visits/tasks/").status_code == 200
