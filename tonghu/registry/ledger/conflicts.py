@@ -66,6 +66,13 @@ def _norm(value) -> str:
     return str(value)
 
 
+def _same_schooling(value):
+    """A school without a status reads back as 在校 (records.differences): compare them as one."""
+    if isinstance(value, (list, tuple)) and len(value) == 3 and not value[0] and (value[1] or value[2]):
+        return ["in_school", value[1], value[2]]
+    return value
+
+
 def _fields(key: str, value, rec: dict) -> list[tuple[str, str, object]]:
     """The stored fields (model label, field, value) a ledger column writes: what the services' audit entries name."""
     child = "registry.child"
@@ -115,7 +122,7 @@ def _describe(entry, only: set | None = None) -> list[str]:
         if only is not None and key not in only:
             continue
         before, after = (changes[key] + [None, None])[:2] if isinstance(changes[key], list) else (None, changes[key])
-        out.append(f"{when} {who}：{BY_KEY[key].header}：{_shown(before)} → {_shown(after)}")
+        out.append(f"{when} {who}：{BY_KEY[key].header}：{_shown(before, key)} → {_shown(after, key)}")
     rest = {k: v for k, v in changes.items() if k not in ledger_keys}
     if only is not None:
         rest = {k: v for k, v in rest.items() if k in only or k.startswith("_")}
@@ -129,7 +136,14 @@ def _describe(entry, only: set | None = None) -> list[str]:
     return out
 
 
-def _shown(value) -> str:
+def _shown(value, key: str = "") -> str:
+    """A value as the ledger writes it (an import's audit entry holds the column's canonical value)."""
+    from .validate import format_health, format_schooling
+
+    if key == "schooling" and isinstance(value, list) and len(value) == 3:
+        value = format_schooling(*value)
+    elif key == "health" and isinstance(value, list) and len(value) == 5:
+        value = format_health(tuple(value))
     if value in (None, "", []):
         return "—"
     if value == masking.AUDIT_HIDDEN:
@@ -155,7 +169,7 @@ def reverted_changes(child_pk, rec: dict, changes: dict) -> list[str]:
     for key, (_old, new) in changes.items():
         for label, name, value in _fields(key, new, rec):
             wanted[(label, name)] = _norm(value)
-    by_column = {key: _norm(new) for key, (_old, new) in changes.items()}
+    by_column = {key: _norm(_same_schooling(new) if key == "schooling" else new) for key, (_old, new) in changes.items()}
     lines: list[str] = []
     for entry in _changes_of(child_pk).order_by("-seq")[:HISTORY_LIMIT]:
         ch = entry.changes or {}
@@ -164,7 +178,7 @@ def reverted_changes(child_pk, rec: dict, changes: dict) -> list[str]:
         for name, pair in ch.items():
             if name.startswith("_") or not isinstance(pair, list) or len(pair) != 2:
                 continue
-            before, after = pair
+            before, after = (_same_schooling(v) for v in pair) if name == "schooling" else pair
             target = by_column.get(name) if name in BY_KEY and "_model" not in ch else wanted.get((label, name))
             if target is None or before == masking.AUDIT_HIDDEN:
                 continue

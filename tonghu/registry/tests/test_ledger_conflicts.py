@@ -140,3 +140,22 @@ def test_import_page_passes_the_rows_to_overwrite(world, users, login, monday, s
     response = client.post("/ledger/import/", {"file": upload, "region": COUNTY, "overwrite_rows": "5、8, 12-14"})
     assert response.status_code == 302
     assert Job.objects.filter(kind="ledger_import").latest("pk").params["overwrite_rows"] == [5, 8, 12, 13, 14]
+
+
+@pytest.mark.django_db
+def test_a_county_sheet_does_not_revert_an_earlier_import_or_a_composite_field(world, users, director, monday, tmp_path):
+    """Without 档案版本, the history is compared column by column also for changes made by another import (logged by
+    column) and for fields a column holds together (健康状况 = status + illness; 就学情况 = status + school + grade)."""
+    officer = users[Role.COUNTY_OFFICER]
+    path, rows, kids = monday
+    tuesday = _edit(path, tmp_path / "tuesday.xlsx", {(rows["黄明"], "就学情况"): "河口小学 二年级"})
+    assert ledger_import(actor=officer, region=world[COUNTY], path=tuesday).updated == 1
+    wei = Child.objects.get(pk=kids["韦小燕"].pk)
+    services.child_update(actor=director, child=wei, data={"health_status": "chronic", "illness_name": "哮喘，需长期用药"}, expected_version=wei.version)
+    friday = _edit(path, tmp_path / "friday.xlsx", {}, drop_version=True)
+    report = ledger_import(actor=officer, region=world[COUNTY], path=friday)
+    by_row = {e.row: e.message for e in report.errors}
+    assert set(by_row) == {rows["黄明"], rows["韦小燕"]} and not report.written
+    assert "就学情况：青山小学 → 河口小学 二年级" in by_row[rows["黄明"]] and officer.username in by_row[rows["黄明"]]
+    assert "哮喘，需长期用药" in by_row[rows["韦小燕"]] and director.username in by_row[rows["韦小燕"]]
+    assert Child.objects.get(pk=wei.pk).illness_name == "哮喘，需长期用药"
