@@ -69,9 +69,17 @@ def _key_material(env: str, filename: str, count: int = 1) -> list[bytes]:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path = DATA_DIR / filename
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # written whole, then linked into place: processes starting together all read the one that won
+            tmp = DATA_DIR / f".{filename}.{os.getpid()}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(",".join(base64.b64encode(secrets.token_bytes(32)).decode() for _ in range(count)))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
         raw = path.read_text().strip()
     keys = [base64.b64decode(k.strip()) for k in raw.split(",") if k.strip()]
     for key in keys:
