@@ -39,6 +39,18 @@ class ScopedQuerySet(models.QuerySet):
         clone._scope_prefix = self._scope_prefix
         return clone
 
+    def __or__(self, other):
+        combined = super().__or__(other)
+        if getattr(other, "_scope_prefix", None) != self._scope_prefix:
+            combined._scope_prefix = None  # rows of the other side need not lie in this scope
+        return combined
+
+    def __xor__(self, other):
+        combined = super().__xor__(other)
+        if getattr(other, "_scope_prefix", None) != self._scope_prefix:
+            combined._scope_prefix = None
+        return combined
+
     def visible_to(self, user, capability: str):
         prefix = user_prefix(user) if getattr(user, "is_authenticated", False) else None
         if prefix is None or not has_capability(user, capability):

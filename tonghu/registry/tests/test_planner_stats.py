@@ -49,6 +49,10 @@ def test_scope_and_region_filter_write_the_range_once(users, make_child):
     assert len(_RANGE.findall(str(township.query))) == 2 and [c.name for c in township] == ["韦小燕"]
     outside = scoped.in_region("533401")  # a region outside the scope adds its range: nothing, as before
     assert outside.count() == 0
+    # a union with rows from elsewhere is no longer "within the scope": the region's range is written again
+    elsewhere = make_child("扎西", village="533401001200")
+    either = scoped | Child.objects.filter(pk=elsewhere.pk)
+    assert sorted(c.name for c in either.in_region("451027")) == ["李华", "韦小燕"]
 
 
 @pytest.mark.django_db
