@@ -36,10 +36,8 @@ def cast(world, users, make_user):
 
 
 @pytest.fixture
-def child(world):
-    from tonghu.registry.models import Child
-
-    return Child.objects.create(name="罗小花", sex="F", birth_date=dt.date(2016, 3, 8), village=world[IN_SCOPE_VILLAGE], id_number="451027201603080026")
+def child(make_child):
+    return make_child("罗小花", sex="F", birth_date=dt.date(2016, 3, 8), village=IN_SCOPE_VILLAGE, id_number="451027201603080026")
 
 
 def notices(user):

@@ -84,3 +84,19 @@ def test_the_menu_shows_what_the_role_may_open_grouped_and_ordered(world, make_u
     menu = [(str(label), [i.url_name for i in items]) for label, items in caps.nav_menu(auditor)]
     assert menu == [("儿童档案", ["a", "b"]), ("单独", ["c"]), ("custom", ["e"])]
     assert caps.nav_for(AnonymousUser()) == []
+
+
+@pytest.mark.django_db
+def test_menu_entries_of_equal_order_go_by_label_and_keep_their_icon(world, make_user, clean_registry):
+    caps.grant("test.see", [Role.AUDITOR], "测试")
+    caps.nav("b", "second", "test.see")
+    caps.nav("a", "first", "test.see", icon="bi-journal")
+    caps.nav("c", "early", "test.see", order=99)
+    items = caps.nav_for(make_user(Role.AUDITOR, "451027000000"))
+    assert [(n.url_name, n.order, n.icon) for n in items] == [("early", 99, ""), ("first", 100, "bi-journal"), ("second", 100, "")]
+
+
+def test_an_endpoint_keeps_its_name_and_options(clean_registry):
+    caps.endpoint("test_form", "registry.edit_children", methods=("GET", "POST"))
+    declared = caps.endpoints()["test_form"]
+    assert (declared.url_name, declared.capability, declared.methods) == ("test_form", "registry.edit_children", ("GET", "POST"))

@@ -135,3 +135,22 @@ def test_a_director_sees_full_id_numbers_but_no_sensitive_value(users, full_file
             assert any(t in text for t in texts), entry
         else:
             assert not any(t in text for t in texts), entry
+
+
+@pytest.mark.django_db
+def test_the_helpers_answer_per_user_and_language(users, full_file):
+    """The helpers every surface calls: the Chinese word for files, the page language otherwise, full values for
+    the officer, nothing for an empty number, and a count of withheld rows only for those who cannot see them."""
+    from django.utils import translation
+
+    city, officer = users[Role.CITY_STAFF], users[Role.COUNTY_OFFICER]
+    with translation.override("en"):
+        assert masking.show(city, full_file, "hiv_infected", zh=True) == "受限信息"
+        assert str(masking.show(city, full_file, "hiv_infected")) == str(masking.RESTRICTED) != "受限信息"
+    assert masking.show(officer, full_file, "id_number") == CHILD_ID
+    assert masking.show(city, full_file, "id_number") == masking.mask_id_number(CHILD_ID)
+    assert masking.show_id_number(officer, "") == "" and masking.show_id_number(city, None) == ""
+    rows = list(full_file.assistance.all())
+    assert masking.restricted_count(officer, rows) == 0
+    assert masking.restricted_count(city, rows) == len(expected("scheme"))
+
