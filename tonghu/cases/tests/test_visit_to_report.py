@@ -37,7 +37,7 @@ def test_a_morning_visit_finding_harm_files_a_routed_report(cast, make_child, cl
     today = timezone.localdate()
 
     visit = visit_record(actor=director, child=child, kind="home_visit", date=today, today=today, harm_found=True,
-                         harm_situation="injuries_violence", harm_description="手臂有多处新伤，称被继父打", immediate_danger=True)
+                         details={"people_met": "儿童本人、继父"}, harm_situation="injuries_violence", harm_description="手臂有多处新伤，称被继父打", immediate_danger=True)
 
     report = Report.objects.get()
     assert report.child == child and report.region_id == child.village_id

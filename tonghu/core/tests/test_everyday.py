@@ -95,7 +95,7 @@ def test_supervise_calls_on_ready_once_the_web_server_answers(monkeypatch):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    monkeypatch.setattr(runner, "_web_cmd", lambda host, port, workers: [sys.executable, "-m", "http.server", "--bind", host, str(port)])
+    monkeypatch.setattr(runner, "_web_cmd", lambda host, port, workers, threads=1: [sys.executable, "-m", "http.server", "--bind", host, str(port)])
     monkeypatch.setattr(runner, "_worker_cmd", lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
     calls = []
 
