@@ -26,7 +26,7 @@ fi
 compile() {  # compile OUTPUT [uv options]: OUTPUT's current pins are uv's preferences
   local out=$1; shift
   "$PY" -m uv pip compile pyproject.toml --all-extras --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
-    --index-url https://pypi.org/simple --no-header --annotation-style line --quiet --output-file "$out" "$@"
+    --no-header --annotation-style line --quiet --output-file "$out" "$@"
 }
 
 write_lock() {  # write_lock SOURCE: add the header saying how the lock is made

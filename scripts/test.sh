@@ -3,6 +3,8 @@
 # it answers. Extra arguments go to pytest. Chromium comes from Debian (apt), never a downloaded browser.
 source "$(dirname "$0")/_setup.sh"
 install_tonghu "[test]"
+# The lock must match pyproject.toml: a dependency added without `bash scripts/lock.sh` fails here (docs/dependencies.md).
+bash scripts/lock.sh --check
 
 # Debian packages the tests drive: Chromium (browser tests) and poppler-utils (pdftotext reads the printed PDFs)
 missing=()
