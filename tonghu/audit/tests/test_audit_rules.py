@@ -112,11 +112,11 @@ def test_the_address_is_the_one_given_or_else_the_requests(world, users, make_ch
 def test_the_hashed_form_of_an_entry_is_fixed():
     """Stored chains are verified with today's code: any change to what is hashed (a key, the order, the separators,
     the time format) would make every existing entry look tampered with. Changing it needs a migration of the chain."""
-    entry = AuditEntry(at=dt.datetime(2026, 3, 1, 8, 30, 5, 120000, tzinfo=dt.timezone.utc), actor_id=3, actor_name="officer",
+    entry = AuditEntry(seq=7, at=dt.datetime(2026, 3, 1, 8, 30, 5, 120000, tzinfo=dt.timezone.utc), actor_id=3, actor_name="officer",
                        ip="10.0.0.1", action="update", object_type="registry.child", object_id="42", object_repr="张伟",
                        region_code="451027001200", summary="修改档案", changes={"name": ["张伟", "张玮"]})
     assert entry.canonical() == (
         '{"action":"update","actor":3,"actor_name":"officer","at":"2026-03-01T08:30:05.120000+00:00",'
         '"changes":{"name":["张伟","张玮"]},"ip":"10.0.0.1","object_id":"42","object_repr":"张伟",'
-        '"object_type":"registry.child","region_code":"451027001200","summary":"修改档案"}'
-    )
+        '"object_type":"registry.child","region_code":"451027001200","seq":7,"summary":"修改档案"}'
+    )  # the entry number is inside the keyed hash (issue 10 item 11), so a renumbered entry fails too
