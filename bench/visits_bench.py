@@ -140,9 +140,12 @@ def main() -> None:
         "county compliance (bare SQL)": timed(bare(comp_sql, [today, today, f"{COUNTY}000000", f"{COUNTY}999999"]), 30),
     }
     with connection.cursor() as c:
-        c.execute("SELECT count(*) FROM registry_child"); n_children = c.fetchone()[0]
-        c.execute("SELECT count(*) FROM visits_visit"); n_visits = c.fetchone()[0]
-        c.execute("SELECT count(*) FROM visits_schedule"); n_sched = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM registry_child")
+        n_children = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM visits_visit")
+        n_visits = c.fetchone()[0]
+        c.execute("SELECT count(*) FROM visits_schedule")
+        n_sched = c.fetchone()[0]
     print(f"children={n_children} visits={n_visits} schedule rows={n_sched}")
     for name, (median, p95) in results.items():
         print(f"{name:32s} median {median:7.2f} ms   p95 {p95:7.2f} ms")

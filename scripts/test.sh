@@ -5,6 +5,8 @@ source "$(dirname "$0")/_setup.sh"
 install_tonghu "[test]"
 # The lock must match pyproject.toml: a dependency added without `bash scripts/lock.sh` fails here (docs/dependencies.md).
 bash scripts/lock.sh --check
+# Lint (ruff; rules in pyproject.toml): a failure stops the run before the suite.
+.venv/bin/python -m ruff check tonghu bench scripts conftest.py
 
 # Debian packages the tests drive: Chromium (browser tests) and poppler-utils (pdftotext reads the printed PDFs)
 missing=()

@@ -52,7 +52,7 @@ def load_demo(*, seed: int = 20240601, scale: float = 1.0, out=None) -> DemoCont
     _discover()
     ctx = DemoContext(rng=random.Random(seed), scale=scale, out=out)
     seen = set()
-    for order, name, func in sorted(_STEPS, key=lambda s: (s[0], s[1])):
+    for _order, name, func in sorted(_STEPS, key=lambda s: (s[0], s[1])):
         if name in seen:
             continue
         seen.add(name)

@@ -32,7 +32,7 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # StrEnum
+    if hasattr(value, "value") and isinstance(value.value, str):  # StrEnum
         return value.value
     return value
 

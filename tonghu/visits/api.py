@@ -126,9 +126,9 @@ class VisitViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.CreateModelMix
                 harm_situation=d.get("harm_situation", ""), harm_description=d.get("harm_description", ""),
                 immediate_danger=d.get("immediate_danger", False))
         except DjangoPermissionDenied:
-            raise NotFound
+            raise NotFound from None
         except ValidationError as exc:
-            raise DRFValidationError(exc.message_dict)
+            raise DRFValidationError(exc.message_dict) from exc
         serializer.instance = visit
 
 

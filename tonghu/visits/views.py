@@ -264,7 +264,7 @@ class ProblemDetailView(ScopedDetailView):
                 services.problem_update(actor=request.user, problem=self.object, status=form.cleaned_data["status"],
                                         resolution=form.cleaned_data["resolution"])
             except PermissionDenied:
-                raise Http404
+                raise Http404 from None
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -408,7 +408,7 @@ class CampaignVillageView(CapabilityMixin, View):
         try:
             services.census_confirm(actor=request.user, part=part, child=child, outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""))
         except PermissionDenied:
-            raise Http404
+            raise Http404 from None
         except ValidationError as exc:
             messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
         else:

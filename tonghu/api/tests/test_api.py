@@ -1,6 +1,6 @@
-import re
-
 """API (issue 2 §8): token and session auth, OpenAPI schema, same scoping as the pages."""
+
+import re
 
 import pytest
 from django.urls import reverse

@@ -24,7 +24,7 @@ def test_figures_on_a_known_dataset(client, cast, world, make_user):
     # Four reports in county A: two accepted (after 1 h and 3 h), one of them closed after 4 days; one overdue; one declined.
     a = file_report(cast["teacher"], world[IN_SCOPE_VILLAGE], situation="abandonment", now=t0)
     b = file_report(cast["teacher"], world["451027002200"], situation="abandonment", immediate_danger=True, now=t0)
-    c = file_report(cast["police"], world[IN_SCOPE_VILLAGE], situation="organised_begging", now=t0)
+    file_report(cast["police"], world[IN_SCOPE_VILLAGE], situation="organised_begging", now=t0)  # c: never accepted
     d = file_report(cast["police"], world[IN_SCOPE_VILLAGE], situation="other", now=now - dt.timedelta(hours=1))
     case_a = services.report_accept(actor=officer, report=a, now=t0 + dt.timedelta(hours=1))
     services.report_accept(actor=officer, report=b, now=t0 + dt.timedelta(hours=3))

@@ -34,7 +34,7 @@ def test_child_facts_maps_every_fact(make_child):
     household = child.household
     services.household_update(actor="t", household=household, data={"income_per_head_year": 3600, "dibao": True},
                               expected_version=household.version)
-    father = services.guardian_save(actor="t", child=child, data={
+    services.guardian_save(actor="t", child=child, data={
         "role": "father", "name": "韦父", "deceased": True, "deceased_date": dt.date(2020, 1, 1), "deceased_evidence": True})
     mother = services.guardian_save(actor="t", child=child, data={
         "role": "mother", "name": "韦母", "working_away": True, "away_since": dt.date(2021, 2, 1), "away_destination_code": "4419",

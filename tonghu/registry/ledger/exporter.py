@@ -196,7 +196,7 @@ def write_xlsx(fh, user, region: Region, qs, *, progress=None, today: dt.date | 
             for i in range(start, end + 1):
                 ws.merged_cells.add(f"{get_column_letter(i + 1)}3:{get_column_letter(i + 1)}4")
     count = 0
-    for n, (child, values) in enumerate(iter_rows(user, qs, today=today), start=1):
+    for n, (_child, values) in enumerate(iter_rows(user, qs, today=today), start=1):
         values["seq"] = n
         ws.append([cell(values.get(col.key), fmt="@" if col.kind in ("id_number", "phone") else None) for col in columns])
         count = n
@@ -229,7 +229,7 @@ def write_csv(fh, user, region: Region, qs, *, progress=None, today: dt.date | N
     writer.writerow(groups)
     writer.writerow([col.header if col.group else "" for col in COLUMNS])
     count = 0
-    for n, (child, values) in enumerate(iter_rows(user, qs, today=today), start=1):
+    for n, (_child, values) in enumerate(iter_rows(user, qs, today=today), start=1):
         values["seq"] = n
         writer.writerow(["" if values.get(col.key) is None else values.get(col.key) for col in COLUMNS])
         count = n

@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
-import io
 import marshal
 import multiprocessing
 import os

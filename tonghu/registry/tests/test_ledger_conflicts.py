@@ -3,8 +3,6 @@ reported per row with the other person's change and not written, unless the user
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 
 import pytest
 from openpyxl import load_workbook

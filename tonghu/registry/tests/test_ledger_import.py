@@ -142,7 +142,7 @@ def test_all_or_nothing_is_all_when_clean(world, users, tmp_path):
     path = messy_workbook(tmp_path / "台账.xlsx")
     wb = load_workbook(path)
     ws = wb.active
-    for r in range(8, 15):
+    for _row in range(8, 15):
         ws.delete_rows(8)
     wb.save(path)
     report = ledger_import(actor=users[Role.COUNTY_OFFICER], region=world[COUNTY], path=path)

@@ -83,7 +83,7 @@ def test_api_tasks_are_mine_and_filterable(make_child, users, client):
     assert {r["child_name"] for r in data["results"]} == {"本村儿童"} and data["count"] == 2
     overdue = client.get("/api/v1/tasks/?due=overdue").json()
     assert [r["kind"] for r in overdue["results"]] == ["contact"] and overdue["results"][0]["overdue_days"] > 0
-    assert client.get(f"/api/v1/tasks/?kind=home_visit").json()["count"] == 1
+    assert client.get("/api/v1/tasks/?kind=home_visit").json()["count"] == 1
     client.force_login(users[Role.SUPERVISOR])
     assert client.get("/api/v1/tasks/").json()["count"] == 4
 

@@ -131,7 +131,7 @@ def test_listing_tasks_does_not_recompute(make_child, users, client, monkeypatch
     """Listing reads the stored rows only: the policy engine is never called, and the query count is pinned."""
     from tonghu.accounts.roles import Role
 
-    for i in range(8):
+    for _ in range(8):
         schedule_refresh(make_child(opened=D(2025, 1, 1)), today=TODAY)
     monkeypatch.setattr("tonghu.visits.planning.plan_for", lambda *a, **k: pytest.fail("recomputed while listing"))
     client.force_login(users[Role.CHILD_DIRECTOR])
