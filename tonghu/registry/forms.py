@@ -10,6 +10,7 @@ from tonghu.accounts.roles import Role
 from tonghu.core.models import Region
 
 from tonghu.core.forms import add_service_errors
+from tonghu.core.versioning import VersionedFormMixin  # noqa: F401 (used by the edit forms below)
 
 from . import masking, services
 from .models import (
@@ -44,25 +45,6 @@ class BootstrapMixin:
                 w.attrs.setdefault("rows", 2)
             else:
                 w.attrs.setdefault("class", "form-control")
-
-
-class VersionedFormMixin:
-    """The edit form of any versioned record (``models.Versioned``) carries the version the user loaded as a hidden
-    field, and a change submitted without it is refused here (and again by ``services.check_version``): the same
-    for the child, the household, a guardian, a care arrangement and an assistance row. A new record has none."""
-
-    def _version_field(self) -> None:
-        if self.instance.pk is None:
-            self.fields.pop("version", None)
-            return
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.instance.version)
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk is not None and data.get("version") is None:
-            self.errors.pop("version", None)
-            self.add_error(None, services.version_missing_message(self.instance))
-        return data
 
 
 def _date_widgets(model, names):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tonghu.core.versioning import Versioned  # noqa: F401 (the base of the file's editable records)
 from tonghu.core.crypto import BlindIndexField, EncryptedBooleanField, EncryptedCharField, EncryptedTextField
 from tonghu.core.reference.ethnicities import ETHNICITY_CHOICES
 from tonghu.core.scoping import ScopedManager
@@ -186,17 +187,6 @@ class StatusChangeKind(models.TextChoices):
 
 
 # ------------------------------------------------------------------------------------------------ models
-
-
-class Versioned(models.Model):
-    """Base of every editable record of a file: ``version`` counts the saves. An update states the version the user
-    loaded (``services.check_version``); a save by someone else in between makes it a conflict (409 in the API,
-    the other person's changes on the page, a conflict row in a ledger import), never a silent overwrite."""
-
-    version = models.PositiveIntegerField(_("版本"), default=1)
-
-    class Meta:
-        abstract = True
 
 
 class Household(Versioned):

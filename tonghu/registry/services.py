@@ -24,6 +24,8 @@ from tonghu.core.models import Region
 from tonghu.core.reference.ethnicities import ETHNICITY_CHOICES
 from tonghu.core.reference.idnumber import check_id_number, mask_id_number
 from tonghu.core.scoping import in_scope
+from tonghu.core.versioning import EditConflictError, bump, version_missing_message  # noqa: F401 (re-exported)
+from tonghu.core.versioning import check_version as _check_version
 
 from . import masking
 from .models import (
@@ -123,17 +125,6 @@ class DuplicateChildError(ValidationError):
     def __init__(self, report: "DuplicateReport"):
         self.report = report
         super().__init__({"id_number" if report.id_blocking else "__all__": [report.message]})
-
-
-class EditConflictError(ValidationError):
-    """Someone saved the record after the user loaded it. ``changes``: what they changed (who, when, field, before,
-    after) so the user can redo their edit on top; nothing was written."""
-
-    def __init__(self, *, obj, changes: list[dict]):
-        self.obj = obj
-        self.changes = changes
-        who = "、".join(sorted({c["actor"] for c in changes if c.get("actor")})) or "其他用户"
-        super().__init__(f"保存失败：在您打开此页面之后，{who}已修改了这份记录。为避免覆盖他人的修改，本次没有保存。请查看对方的修改，在最新内容上重新填写。")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -552,30 +543,14 @@ def _conflict_changes(obj, since_version: int) -> list[dict]:
     return out
 
 
-def version_missing_message(obj) -> str:
-    return (f"缺少版本号：修改{obj._meta.verbose_name}须提交您打开页面（或读取记录）时的版本号 version，"
-            f"以免覆盖他人在此期间的修改。本次没有保存，请重新打开页面后再修改。")
-
-
 def check_version(current, expected_version) -> None:
     """The edit-conflict check of every update of a versioned record (child, household, guardian, care,
-    assistance…), for every path (page, API, ledger import): ``current`` is the row as locked for the update,
-    ``expected_version`` the version the user loaded. Missing or unreadable: refused (``ValidationError`` on
-    ``version``); different: :class:`EditConflictError` with the other person's changes. Nothing is written."""
-    if expected_version is None or expected_version == "":
-        raise ValidationError({"version": [version_missing_message(current)]})
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise ValidationError({"version": [f"版本号“{expected_version}”无效，应为整数（您打开页面时记录的 version）"]}) from None
-    if current.version != expected:
-        raise EditConflictError(obj=current, changes=_conflict_changes(current, expected))
+    assistance…), for every path (page, API, ledger import): :func:`tonghu.core.versioning.check_version` with the
+    other person's changes read from the file's audit trail (:func:`_conflict_changes`)."""
+    _check_version(current, expected_version, changes=_conflict_changes)
 
 
-def _bump(obj) -> tuple[int, int]:
-    """Count a save of ``obj``: returns ``(old, new)`` version for the audit entry."""
-    obj.version += 1
-    return obj.version - 1, obj.version
+_bump = bump
 
 
 @transaction.atomic
