@@ -19,6 +19,7 @@ from django.utils import timezone
 from tonghu.core.middleware import current_ip
 
 from .models import GENESIS, Action, AuditEntry, AuditHead, RefusalCounter
+from tonghu.core.texts import Msg, encode, msg
 
 REFUSAL_WINDOW = dt.timedelta(seconds=60)
 CHECKPOINT_FILE = "checkpoints.jsonl"
@@ -47,11 +48,15 @@ def audit_log(
     object_id: str = "",
     object_repr: str = "",
     region_code: str = "",
-    summary: str = "",
+    summary: str | Msg = "",
     changes: dict | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain (atomic; locks the chain head)."""
+    """Append one entry to the chain (atomic; locks the chain head).
+
+    ``summary`` should be a :func:`tonghu.core.texts.msg` (message id + parameters): it is stored language-neutral
+    and rendered in the reader's language (``AuditEntry.summary_text``), so the actor's language never leaks into the
+    trail. Plain text is stored as it is. The stored column (the encoded message) is what the HMAC covers."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -74,7 +79,7 @@ def audit_log(
             object_id=object_id,
             object_repr=object_repr[:200],
             region_code=region_code,
-            summary=summary,
+            summary=encode(summary),
             changes=_jsonable(changes or {}),
             prev_hash=head.last_hash,
         )
@@ -124,9 +129,10 @@ def audit_refusal(*, user, route: str, path: str, object_id: str = "", ip: str |
         else:
             counter.window_start, counter.suppressed = now, 0
             counter.save(update_fields=["window_start", "suppressed"])
-        summary = f"拒绝访问：{path}（对象不存在或不在本人辖区内）"
         if earlier:
-            summary += f"；此前一轮另有 {earlier} 次同类请求被拒绝"
+            summary = msg("拒绝访问：%(path)s（对象不存在或不在本人辖区内）；此前一轮另有 %(n)s 次同类请求被拒绝", path=path, n=earlier)
+        else:
+            summary = msg("拒绝访问：%(path)s（对象不存在或不在本人辖区内）", path=path)
         return audit_log(actor=user, action=Action.DENIED, object_type=f"url:{route}"[:60], object_id=str(object_id)[:64],
                          object_repr=path[:200], summary=summary, ip=ip,
                          changes={"path": path, "route": route, "refused_before_uncounted": earlier})
@@ -142,7 +148,7 @@ def flush_refusals() -> int:
             if not locked.suppressed:
                 continue
             audit_log(actor=locked.user, action=Action.DENIED, object_type=f"url:{locked.route}"[:60],
-                      summary=f"拒绝访问：{locked.route} 自 {timezone.localtime(locked.window_start):%Y-%m-%d %H:%M:%S} 起一分钟内另有 {locked.suppressed} 次请求被拒绝",
+                      summary=msg("拒绝访问：%(route)s 自 %(since)s 起一分钟内另有 %(n)s 次请求被拒绝", route=locked.route, since=locked.window_start, n=locked.suppressed),
                       changes={"route": locked.route, "refused_uncounted": locked.suppressed, "since": locked.window_start.isoformat()})
             locked.suppressed = 0
             locked.save(update_fields=["suppressed"])

@@ -44,6 +44,7 @@ from .models import (
 )
 from .rules import rules_for_region
 from .selectors import is_case_team, receiving_department
+from tonghu.core.texts import choice, encode, msg
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -86,15 +87,16 @@ def notifications_unsent():
         _SEND.reset(token)
 
 
-def notify(user, text: str, url: str = "", kind: str = "cases") -> None:
+def notify(user, text, url: str = "", kind: str = "cases") -> None:
     """Tell a user (the shared mechanism: the bell / notifications page, then e-mail or other channels)."""
-    from tonghu.visits.notify import notify as shared_notify
+    from tonghu.core.notify import notify as shared_notify
 
-    shared_notify(user, kind=kind, title=text[:200], url=url, send=_SEND.get())
+    shared_notify(user, kind=kind, title=text, url=url, send=_SEND.get())
 
 
-def _event(report: Report, actor, kind: str, text: str, at=None) -> Event:
-    return Event.objects.create(report=report, at=at or _now(), actor=actor if getattr(actor, "pk", None) else None, kind=kind, text=text[:300])
+def _event(report: Report, actor, kind: str, text, at=None) -> Event:
+    """One timeline step; ``text`` is a :func:`~tonghu.core.texts.msg`, stored language-neutral."""
+    return Event.objects.create(report=report, at=at or _now(), actor=actor if getattr(actor, "pk", None) else None, kind=kind, text=encode(text))
 
 
 def _require(errors: dict, condition: bool, field: str, message: str) -> None:
@@ -198,7 +200,7 @@ def report_file(
         caller_name=caller_name, callback_number=callback_number, call_record=call_record, source_ref=source_ref,
         submitted_at=now,
     )
-    _event(report, actor, "filed", _("收到报告（%(channel)s）") % {"channel": report.get_channel_display()}, at=now)
+    _event(report, actor, "filed", msg("收到报告（%(channel)s）", channel=choice(report, "channel")), at=now)
     due = rules.due("accept_hours", now, report.immediate_danger)
     source = rules.source("accept_hours")
     url = reverse("report_received", kwargs={"pk": report.pk})
@@ -206,11 +208,9 @@ def report_file(
         Deadline.objects.create(report=report, kind=DeadlineKind.ACCEPT, department=dept, due_at=due, source=source[:300])
         label = Department(dept).label
         for user in receivers(report, dept):
-            notify(user, _("新的强制报告（%(danger)s%(situation)s）转至%(dept)s，请在 %(due)s 前受理。") % {
-                "danger": _("紧急，") if report.immediate_danger else "", "situation": report.get_situation_display(),
-                "dept": label, "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}, url)
-    _event(report, None, "routed", _("已转至：%(depts)s") % {"depts": "、".join(str(Department(d).label) for d in rules.departments(situation))}, at=now)
-    audit_log(actor=actor, action="create", obj=report, summary="提交强制报告",
+            notify(user, msg("新的强制报告（%(danger)s%(situation)s）转至%(dept)s，请在 %(due)s 前受理。", danger=msg("紧急，") if report.immediate_danger else "", situation=choice(report, "situation"), dept=label, due=timezone.localtime(due).strftime("%Y-%m-%d %H:%M")), url)
+    _event(report, None, "routed", msg("已转至：%(depts)s", depts=[Department(d).label for d in rules.departments(situation)]), at=now)
+    audit_log(actor=actor, action="create", obj=report, summary=msg("提交强制报告"),
               changes=diff({}, {"situation": situation, "region": region.code, "immediate_danger": report.immediate_danger, "channel": channel}))
     return report
 
@@ -252,11 +252,11 @@ def report_acknowledge(*, actor, report: Report, now=None) -> Deadline:
     d = _close_deadline(report, DeadlineKind.ACCEPT, dept, actor, now)
     if d is None:
         raise ValidationError(_("本部门已签收该报告，或报告未转至本部门。"))
-    _event(report, actor, "acknowledged", _("%(dept)s签收（%(user)s）") % {"dept": Department(dept).label, "user": actor}, at=now)
+    _event(report, actor, "acknowledged", msg("%(dept)s签收（%(user)s）", dept=Department(dept).label, user=actor), at=now)
     case = Case.objects.filter(report=report).first()
     if case is not None:
         CaseMember.objects.get_or_create(case=case, user=actor, defaults={"added_by": actor, "note": str(Department(dept).label)})
-    audit_log(actor=actor, action="update", obj=report, summary="签收强制报告", changes={"acknowledged": [None, dept]})
+    audit_log(actor=actor, action="update", obj=report, summary=msg("签收强制报告"), changes={"acknowledged": [None, dept]})
     return d
 
 
@@ -280,14 +280,15 @@ def report_accept(*, actor, report: Report, members=(), note: str = "", now=None
         if due is not None:
             Deadline.objects.create(report=report, kind=kind, department=Department.CIVIL_AFFAIRS, due_at=due, source=rules.source(name)[:300])
     report.status, report.accepted_at = ReportStatus.ACCEPTED, now
-    report.feedback = _("您的报告已于 %(at)s 由%(unit)s受理，正在依法处置。处置结束后将告知您处理结果。") % {
-        "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"), "unit": _("县级民政部门")}
+    report.feedback = encode(msg("您的报告已于 %(at)s 由%(unit)s受理，正在依法处置。处置结束后将告知您处理结果。",
+                                 at=timezone.localtime(now).strftime("%Y-%m-%d %H:%M"), unit=msg("县级民政部门")))
     report.feedback_at = now
     report.save(update_fields=["status", "accepted_at", "feedback", "feedback_at"])
-    _event(report, actor, "accepted", _("民政部门受理，立案 %(number)s") % {"number": case.number} + (f"：{note}" if note else ""), at=now)
+    _event(report, actor, "accepted", msg("民政部门受理，立案 %(number)s：%(note)s", number=case.number, note=note) if note
+           else msg("民政部门受理，立案 %(number)s", number=case.number), at=now)
     if report.reporter_id:
-        notify(report.reporter, _("您提交的报告 %(number)s 已受理。") % {"number": report.number}, reverse("report_detail", kwargs={"pk": report.pk}))
-    audit_log(actor=actor, action="create", obj=case, summary="受理强制报告并立案", changes={"report": [None, report.pk]})
+        notify(report.reporter, msg("您提交的报告 %(number)s 已受理。", number=report.number), reverse("report_detail", kwargs={"pk": report.pk}))
+    audit_log(actor=actor, action="create", obj=case, summary=msg("受理强制报告并立案"), changes={"report": [None, report.pk]})
     return case
 
 
@@ -305,10 +306,10 @@ def report_decline(*, actor, report: Report, reason: str, feedback: str, now=Non
     report.status, report.not_accepted_reason, report.feedback, report.feedback_at = ReportStatus.NOT_ACCEPTED, reason, feedback, now
     report.save(update_fields=["status", "not_accepted_reason", "feedback", "feedback_at"])
     report.deadlines.filter(done_at__isnull=True).update(done_at=now, done_by=actor)
-    _event(report, actor, "declined", _("不予受理：%(reason)s") % {"reason": reason}, at=now)
+    _event(report, actor, "declined", msg("不予受理：%(reason)s", reason=reason), at=now)
     if report.reporter_id:
-        notify(report.reporter, _("您提交的报告 %(number)s 有了处理结果。") % {"number": report.number}, reverse("report_detail", kwargs={"pk": report.pk}))
-    audit_log(actor=actor, action="update", obj=report, summary="不予受理强制报告", changes={"status": [ReportStatus.SUBMITTED, ReportStatus.NOT_ACCEPTED]})
+        notify(report.reporter, msg("您提交的报告 %(number)s 有了处理结果。", number=report.number), reverse("report_detail", kwargs={"pk": report.pk}))
+    audit_log(actor=actor, action="update", obj=report, summary=msg("不予受理强制报告"), changes={"status": [ReportStatus.SUBMITTED, ReportStatus.NOT_ACCEPTED]})
     return report
 
 
@@ -323,10 +324,10 @@ def case_add_member(*, actor, case: Case, user, note: str = "", _audit: bool = T
         raise ValidationError({"user": [_("该角色不能加入个案团队。")]})
     member, created = CaseMember.objects.get_or_create(case=case, user=user, defaults={"added_by": actor, "note": note})
     if created:
-        _event(case.report, actor, "member", _("加入个案团队：%(user)s（%(unit)s）") % {"user": user, "unit": user.unit or user.get_role_display()})
-        notify(user, _("您已加入个案 %(number)s 的处置团队。") % {"number": case.number}, reverse("case_detail", kwargs={"pk": case.pk}))
+        _event(case.report, actor, "member", msg("加入个案团队：%(user)s（%(unit)s）", user=user, unit=user.unit or choice(user, "role")))
+        notify(user, msg("您已加入个案 %(number)s 的处置团队。", number=case.number), reverse("case_detail", kwargs={"pk": case.pk}))
         if _audit:
-            audit_log(actor=actor, action="update", obj=case, summary="加入个案团队", changes={"member": [None, user.username]})
+            audit_log(actor=actor, action="update", obj=case, summary=msg("加入个案团队"), changes={"member": [None, user.username]})
     return member
 
 
@@ -370,8 +371,8 @@ def case_assess(*, actor, case: Case, assessed_on: dt.date, scores: dict, overri
     _advance(case, CaseStatus.ASSESSED)
     case.save(update_fields=["risk_level", "status"])
     _close_deadline(case.report, DeadlineKind.ASSESS, Department.CIVIL_AFFAIRS, actor, now)
-    _event(case.report, actor, "assessed", _("监护风险评估：%(level)s（%(total)d分）") % {"level": RiskLevel(level).label, "total": a.total}, at=now)
-    audit_log(actor=actor, action="update", obj=case, summary="监护风险评估", changes=diff(before, {"risk_level": case.risk_level, "status": case.status}))
+    _event(case.report, actor, "assessed", msg("监护风险评估：%(level)s（%(total)d分）", level=RiskLevel(level).label, total=a.total), at=now)
+    audit_log(actor=actor, action="update", obj=case, summary=msg("监护风险评估"), changes=diff(before, {"risk_level": case.risk_level, "status": case.status}))
     return a
 
 
@@ -391,8 +392,8 @@ def case_conference(*, actor, case: Case, held_on: dt.date, participants: str, m
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
     _close_deadline(case.report, DeadlineKind.CONFERENCE, Department.CIVIL_AFFAIRS, actor, now)
-    _event(case.report, actor, "conference", _("个案会商（%(date)s）") % {"date": held_on}, at=now)
-    audit_log(actor=actor, action="create", obj=c, region_code=case.region_id, summary="记录个案会商")
+    _event(case.report, actor, "conference", msg("个案会商（%(date)s）", date=held_on), at=now)
+    audit_log(actor=actor, action="create", obj=c, region_code=case.region_id, summary=msg("记录个案会商"))
     return c
 
 
@@ -419,8 +420,8 @@ def case_intervention(*, actor, case: Case, kind: str, department: str, started_
     i.save()
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
-    _event(case.report, actor, "intervention", _("干预措施：%(kind)s（%(dept)s）") % {"kind": i.get_kind_display(), "dept": i.get_department_display()}, at=now)
-    audit_log(actor=actor, action="create", obj=i, region_code=case.region_id, summary="记录干预措施",
+    _event(case.report, actor, "intervention", msg("干预措施：%(kind)s（%(dept)s）", kind=choice(i, "kind"), dept=choice(i, "department")), at=now)
+    audit_log(actor=actor, action="create", obj=i, region_code=case.region_id, summary=msg("记录干预措施"),
               changes=diff({}, {"kind": kind, "department": department, "started_on": started_on}))
     return i
 
@@ -439,8 +440,8 @@ def case_placement(*, actor, case: Case, kind: str, placed_with: str, started_on
     p = Placement.objects.create(case=case, kind=kind, placed_with=placed_with, started_on=started_on, ended_on=ended_on, notes=notes, recorded_by=actor)
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
-    _event(case.report, actor, "placement", _("临时监护安置：%(kind)s") % {"kind": p.get_kind_display()}, at=now)
-    audit_log(actor=actor, action="create", obj=p, region_code=case.region_id, summary="记录临时监护安置", changes=diff({}, {"kind": kind, "started_on": started_on}))
+    _event(case.report, actor, "placement", msg("临时监护安置：%(kind)s", kind=choice(p, "kind")), at=now)
+    audit_log(actor=actor, action="create", obj=p, region_code=case.region_id, summary=msg("记录临时监护安置"), changes=diff({}, {"kind": kind, "started_on": started_on}))
     return p
 
 
@@ -456,8 +457,8 @@ def case_referral(*, actor, case: Case, target_kind: str, target_name: str, refe
     r = Referral.objects.create(case=case, target_kind=target_kind, target_name=target_name, referred_on=referred_on, reason=reason, recorded_by=actor)
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
-    _event(case.report, actor, "referral", _("转介：%(name)s") % {"name": target_name}, at=now)
-    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary="转介")
+    _event(case.report, actor, "referral", msg("转介：%(name)s", name=target_name), at=now)
+    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary=msg("转介"))
     return r
 
 
@@ -478,8 +479,8 @@ def referral_update(*, actor, referral: Referral, accepted, accepted_on=None, re
     referral.accepted, referral.accepted_on, referral.result, referral.result_on = accepted, accepted_on, result, result_on
     referral.save()
     after = {"accepted": accepted, "accepted_on": accepted_on, "result": result, "result_on": result_on}
-    _event(case.report, actor, "referral_update", _("转介进展：%(name)s") % {"name": referral.target_name})
-    audit_log(actor=actor, action="update", obj=referral, region_code=case.region_id, summary="更新转介接收与结果", changes=diff(before, after))
+    _event(case.report, actor, "referral_update", msg("转介进展：%(name)s", name=referral.target_name))
+    audit_log(actor=actor, action="update", obj=referral, region_code=case.region_id, summary=msg("更新转介接收与结果"), changes=diff(before, after))
     return referral
 
 
@@ -494,8 +495,8 @@ def case_followup(*, actor, case: Case, visited_on: dt.date, notes: str, now=Non
     if errors:
         raise ValidationError(errors)
     f = FollowUp.objects.create(case=case, visited_on=visited_on, notes=notes, recorded_by=actor)
-    _event(case.report, actor, "followup", _("回访（%(date)s）") % {"date": visited_on}, at=now)
-    audit_log(actor=actor, action="create", obj=f, region_code=case.region_id, summary="记录回访")
+    _event(case.report, actor, "followup", msg("回访（%(date)s）", date=visited_on), at=now)
+    audit_log(actor=actor, action="create", obj=f, region_code=case.region_id, summary=msg("记录回访"))
     return f
 
 
@@ -517,8 +518,8 @@ def case_link_child(*, actor, case: Case, child=None, new_child: dict | None = N
     report = case.report
     report.child, report.region = child, child.village
     report.save(update_fields=["child", "region"])
-    _event(report, actor, "linked", _("关联儿童档案"))
-    audit_log(actor=actor, action="update", obj=case, summary="个案关联儿童档案", changes=diff(before, {"child": child.pk, "region": child.village_id}))
+    _event(report, actor, "linked", msg("关联儿童档案"))
+    audit_log(actor=actor, action="update", obj=case, summary=msg("个案关联儿童档案"), changes=diff(before, {"child": child.pk, "region": child.village_id}))
     return case
 
 
@@ -559,10 +560,10 @@ def case_request_closure(*, actor, case: Case, summary: str, outcome_for_reporte
     case.status, case.closure_summary, case.outcome_for_reporter = CaseStatus.CLOSURE_PENDING, summary, outcome_for_reporter
     case.closure_requested_at, case.closure_requested_by = now, actor
     case.save()
-    _event(case.report, actor, "closure_requested", _("申请结案"), at=now)
+    _event(case.report, actor, "closure_requested", msg("申请结案"), at=now)
     for manager in users_covering(case.region_id, roles=[Role.COUNTY_MANAGER]):
-        notify(manager, _("个案 %(number)s 申请结案，请审批。") % {"number": case.number}, reverse("case_close_approve", kwargs={"pk": case.pk}))
-    audit_log(actor=actor, action="update", obj=case, summary="申请结案", changes=diff(before, {"status": case.status}))
+        notify(manager, msg("个案 %(number)s 申请结案，请审批。", number=case.number), reverse("case_close_approve", kwargs={"pk": case.pk}))
+    audit_log(actor=actor, action="update", obj=case, summary=msg("申请结案"), changes=diff(before, {"status": case.status}))
     return case
 
 
@@ -580,16 +581,16 @@ def case_decide_closure(*, actor, case: Case, approve: bool, note: str = "", now
         case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, now, actor
         report.status, report.feedback, report.feedback_at = ReportStatus.CLOSED, case.outcome_for_reporter, now
         report.save(update_fields=["status", "feedback", "feedback_at"])
-        _event(report, actor, "closed", _("结案审批通过") + (f"：{note}" if note else ""), at=now)
+        _event(report, actor, "closed", msg("结案审批通过：%(note)s", note=note) if note else msg("结案审批通过"), at=now)
         if report.reporter_id:
-            notify(report.reporter, _("您提交的报告 %(number)s 已办结，可查看处理结果。") % {"number": report.number}, reverse("report_detail", kwargs={"pk": report.pk}))
+            notify(report.reporter, msg("您提交的报告 %(number)s 已办结，可查看处理结果。", number=report.number), reverse("report_detail", kwargs={"pk": report.pk}))
     else:
         case.status = CaseStatus.IN_PROGRESS
-        _event(report, actor, "closure_returned", _("结案申请退回：%(note)s") % {"note": note}, at=now)
+        _event(report, actor, "closure_returned", msg("结案申请退回：%(note)s", note=note), at=now)
         if case.closure_requested_by_id:
-            notify(case.closure_requested_by, _("个案 %(number)s 的结案申请被退回。") % {"number": case.number}, reverse("case_detail", kwargs={"pk": case.pk}))
+            notify(case.closure_requested_by, msg("个案 %(number)s 的结案申请被退回。", number=case.number), reverse("case_detail", kwargs={"pk": case.pk}))
     case.save()
-    audit_log(actor=actor, action="update", obj=case, summary="审批结案" if approve else "退回结案申请", changes=diff(before, {"status": case.status}))
+    audit_log(actor=actor, action="update", obj=case, summary=msg("审批结案") if approve else msg("退回结案申请"), changes=diff(before, {"status": case.status}))
     return case
 
 
@@ -605,8 +606,8 @@ def case_reopen(*, actor, case: Case, reason: str, now=None) -> Case:
     case.save()
     report.status = ReportStatus.ACCEPTED
     report.save(update_fields=["status"])
-    _event(report, actor, "reopened", _("重新开启：%(reason)s") % {"reason": reason}, at=now)
-    audit_log(actor=actor, action="update", obj=case, summary="重新开启个案", changes={"status": [CaseStatus.CLOSED, CaseStatus.IN_PROGRESS], "reason": reason})
+    _event(report, actor, "reopened", msg("重新开启：%(reason)s", reason=reason), at=now)
+    audit_log(actor=actor, action="update", obj=case, summary=msg("重新开启个案"), changes={"status": [CaseStatus.CLOSED, CaseStatus.IN_PROGRESS], "reason": reason})
     return case
 
 
@@ -626,11 +627,11 @@ def case_review(*, actor, case: Case, findings: str, compliant: bool, flag_unit:
     if errors:
         raise ValidationError(errors)
     r = Review.objects.create(case=case, reviewer=actor, reviewed_at=now, findings=findings, compliant=compliant)
-    _event(case.report, actor, "reviewed", _("检察机关审查：%(result)s") % {"result": _("合规") if compliant else _("发现问题")}, at=now)
+    _event(case.report, actor, "reviewed", msg("检察机关审查：%(result)s", result=msg("合规") if compliant else msg("发现问题")), at=now)
     if flag_unit:
         TracebackFlag.objects.create(case=case, unit_name=flag_unit, department=flag_department, reason=flag_reason, flagged_by=actor, flagged_at=now)
-        _event(case.report, actor, "traceback", _("倒查：%(unit)s应报未报") % {"unit": flag_unit}, at=now)
-    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary="检察审查个案",
+        _event(case.report, actor, "traceback", msg("倒查：%(unit)s应报未报", unit=flag_unit), at=now)
+    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary=msg("检察审查个案"),
               changes=diff({}, {"compliant": compliant, "traceback": flag_unit}))
     return r
 
@@ -656,14 +657,14 @@ def escalate_overdue(*, now=None) -> int:
                 d.escalation_level += 1
                 d.escalated_at = now
                 d.save(update_fields=["escalation_level", "escalated_at"])
-                text = _("逾期上报（第%(n)d级）：报告 %(number)s 的“%(kind)s”（%(dept)s）已超过时限 %(due)s。") % {
-                    "n": d.escalation_level, "number": d.report.number, "kind": d.get_kind_display(), "dept": d.get_department_display(),
-                    "due": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")}
+                text = msg("逾期上报（第%(n)d级）：报告 %(number)s 的“%(kind)s”（%(dept)s）已超过时限 %(due)s。",
+                           n=d.escalation_level, number=d.report.number, kind=choice(d, "kind"), dept=choice(d, "department"),
+                           due=timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M"))
                 _event(d.report, None, "escalated", text, at=now)
                 url = reverse("report_received", kwargs={"pk": d.report_id}) if level_role in COUNTY_STAFF else reverse("case_figures")
                 for user in users_covering(d.report.region_id, roles=[level_role]):
                     notify(user, text, url)
-                audit_log(actor="system", action="update", obj=d.report, summary="逾期上报",
+                audit_log(actor="system", action="update", obj=d.report, summary=msg("逾期上报"),
                           changes={"deadline": d.kind, "department": d.department, "escalation_level": [d.escalation_level - 1, d.escalation_level]})
                 count += 1
     return count

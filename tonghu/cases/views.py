@@ -32,6 +32,7 @@ from .selectors import (
     reports_filed,
     reports_received,
 )
+from tonghu.core.texts import msg
 
 
 # ----------------------------------------------------------------------------------------- intake
@@ -480,7 +481,7 @@ class InterventionDocumentView(CapabilityView):
         intervention = get_object_or_404(case.interventions, pk=kwargs["intervention"])
         if not intervention.document:
             raise Http404
-        audit_log(actor=request.user, action="view", obj=intervention, region_code=case.region_id, summary="查看干预文书")
+        audit_log(actor=request.user, action="view", obj=intervention, region_code=case.region_id, summary=msg("查看干预文书"))
         return FileResponse(intervention.document.open("rb"), as_attachment=True, filename=intervention.document.name.rsplit("/", 1)[-1])
 
 

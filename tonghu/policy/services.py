@@ -50,6 +50,7 @@ from .models import (
 )
 from .profile import Profile, ProfileError, read_profile_documents
 from .store import documents_from_db, jsonable, revive_dates
+from tonghu.core.texts import msg
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def policy_load(*, actor=None, directory: Path | str | None = None) -> dict[str,
     engine.profiles_from_documents(documents_from_db())  # the union must be valid too, or nothing is saved
     if report["versions_created"] or report["profiles_created"]:
         audit_log(actor=actor or "tonghu policy-load", action="admin", object_type="policy.policyprofile",
-                  object_repr=_("认定规则方案"), summary=_("从规则文件载入认定规则：%(v)s") % {"v": "、".join(report["versions_created"])})
+                  object_repr=_("认定规则方案"), summary=msg("从规则文件载入认定规则：%(v)s", v=list(report["versions_created"])))
     return report
 
 
@@ -222,7 +223,7 @@ def profile_version_create(*, actor, profile: PolicyProfile, effective_from: dt.
             changed[path] = [jsonable(old), jsonable(s.value)]
     audit_log(actor=actor, action="update", object_type="policy.policyprofile", object_id=str(profile.pk),
               object_repr=str(row), region_code=(profile.region_prefix.ljust(12, "0") if profile.region_prefix else ""),
-              summary=_("新建认定规则版本 %(v)s，自 %(d)s 起生效") % {"v": str(row), "d": effective_from.isoformat()},
+              summary=msg("新建认定规则版本 %(v)s，自 %(d)s 起生效", v=str(row), d=effective_from),
               changes=changed)
     # Children under this profile (or one inheriting from it) change on that date: the daily job re-evaluates them.
     affected = _descendants(built, profile.key)
@@ -267,7 +268,7 @@ def profile_create(*, actor, region, source: str, effective_from: dt.date, name_
     except ProfileError as exc:  # pragma: no cover - an empty version inherits valid rules
         raise ValidationError(profile_error_zh(str(exc))[1]) from None
     audit_log(actor=actor, action="create", object_type="policy.policyprofile", object_id=str(row.pk), object_repr=row.name_zh,
-              region_code=region.code, summary=_("建立认定规则方案“%(n)s”（继承%(p)s），自 %(d)s 起适用") % {"n": row.name_zh, "p": parent.name_zh, "d": effective_from.isoformat()})
+              region_code=region.code, summary=msg("建立认定规则方案“%(n)s”（继承%(p)s），自 %(d)s 起适用", n=row.name_zh, p=parent.name_zh, d=effective_from))
     from tonghu.core.scoping import prefix_range
 
     ChildClassification.objects.filter(child__village__code__range=prefix_range(region.prefix)).filter(
@@ -368,25 +369,26 @@ def _notify(change: ClassificationChange, child) -> list[str]:
     """Tell the child's director and the county officers (visits' in-app notifications when available)."""
     from tonghu.core.capabilities import has_capability
 
-    from .selectors import describe_categories
+    from tonghu.core.notify import notify
 
-    try:
-        from tonghu.visits.notify import notify
-    except ImportError:  # pragma: no cover - the visits app provides it; the history keeps who was told anyway
-        notify = None
+    from .selectors import describe_categories_msg
+
     names = []
-    title = _("%(name)s 的儿童类别发生变化") % {"name": child.name}
+    title = msg("%(name)s 的儿童类别发生变化", name=child.name)
     url = reverse("child_detail", kwargs={"pk": child.pk}) + "#policy"
     for user in _recipients(child):
         sensitive_ok = has_capability(user, "registry.view_sensitive")
-        parts = []
-        if change.entered:
-            parts.append(_("新认定为：%(c)s") % {"c": describe_categories(change.entered, sensitive_ok)})
-        if change.left:
-            parts.append(_("不再属于：%(c)s") % {"c": describe_categories(change.left, sensitive_ok)})
-        body = "；".join(parts) + "。" + _("原因：%(r)s") % {"r": change.reason}
-        if notify is not None:
-            notify(user, kind="policy_classification", title=title, body=body, url=url)
+        entered = describe_categories_msg(change.entered, sensitive_ok) if change.entered else None
+        left = describe_categories_msg(change.left, sensitive_ok) if change.left else None
+        if entered and left:
+            body = msg("新认定为：%(c)s；不再属于：%(d)s。原因：%(r)s", c=entered, d=left, r=change.reason)
+        elif entered:
+            body = msg("新认定为：%(c)s。原因：%(r)s", c=entered, r=change.reason)
+        elif left:
+            body = msg("不再属于：%(c)s。原因：%(r)s", c=left, r=change.reason)
+        else:
+            body = msg("原因：%(r)s", r=change.reason)
+        notify(user, kind="policy_classification", title=title, body=body, url=url)
         names.append(user.username)
     return names
 
@@ -452,8 +454,7 @@ def classification_refresh(*, child, on: dt.date | None = None, trigger: str = C
                 return [str(_("受限信息")) if k in SENSITIVE_KEYS else k for k in keys]
 
             audit_log(actor=actor or SYSTEM, action="status", obj=child,
-                      summary=_("儿童类别变化：%(a)s → %(b)s（%(r)s）") % {
-                          "a": describe_categories(before_cats, False), "b": describe_categories(after_cats, False), "r": reason_text},
+                      summary=msg("儿童类别变化：%(a)s → %(b)s（%(r)s）", a=describe_categories(before_cats, False), b=describe_categories(after_cats, False), r=reason_text),
                       changes={"categories": [hide(before_cats), hide(after_cats)],
                                "pending": [hide(before_pending), hide(after_pending)]})
     return obj
@@ -583,6 +584,6 @@ def gap_decide(*, actor, gap: EntitlementGap, decision: str, note: str = "") -> 
 
     scheme = str(_("受限信息")) if gap.scheme in SENSITIVE_SCHEMES else scheme_label(gap.scheme)
     audit_log(actor=actor, action="update", obj=gap.child,
-              summary=_("应保尽保处理：%(s)s — %(d)s") % {"s": scheme, "d": Decision(decision).label},
+              summary=msg("应保尽保处理：%(s)s — %(d)s", s=scheme, d=Decision(decision).label),
               changes=diff(before, {"decision": decision, "decision_note": note}))
     return gap

@@ -47,6 +47,7 @@ from .models import (
     StatusChangeKind,
 )
 from .pinyin import name_keys
+from tonghu.core.texts import choice, msg
 
 VIEW = "registry.view_children"
 
@@ -590,7 +591,7 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
     except IntegrityError as exc:
         raise ValidationError({"id_number": ["该身份证号码已有档案，不能重复"]}) from exc
     changes = _audit_changes(current, before, after, {"version": [current.version - 1, current.version]})
-    audit_log(actor=actor, action="update", obj=current, summary="修改儿童档案", changes=changes)
+    audit_log(actor=actor, action="update", obj=current, summary=msg("修改儿童档案"), changes=changes)
     if current.household_id and "village" in data and current.household.village_id != current.village_id:
         siblings = current.household.children.exclude(pk=current.pk).exists()
         if siblings:
@@ -644,7 +645,7 @@ def child_set_status(*, actor, child: Child, status: str, reason: str = "", date
     _record_status(actor=actor, child=current, kind=StatusChangeKind.STATUS, from_status=old, to_status=status, date=date, reason=reason)
     after = {"status": current.status, "status_reason": current.status_reason, "status_date": current.status_date}
     changes = _audit_changes(current, before, after, {"version": [current.version - 1, current.version]})
-    audit_log(actor=actor, action="status", obj=current, summary=f"档案状态：{ChildStatus(old).label} → {ChildStatus(status).label}", changes=changes)
+    audit_log(actor=actor, action="status", obj=current, summary=msg("档案状态：%(before)s → %(after)s", before=ChildStatus(old).label, after=ChildStatus(status).label), changes=changes)
     _facts_changed(current, actor)
     return current
 
@@ -670,7 +671,7 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
     old_village = current.village
     # the audit entry of the hand-over is recorded in the sending region, so its auditors keep the trace
     audit_log(actor=actor, action="status", obj=current, region_code=old_village.code,
-              summary=f"档案转出：{old_village.path_display()} → {to_village.path_display()}",
+              summary=msg("档案转出：%(before)s → %(after)s", before=old_village.path_display(), after=to_village.path_display()),
               changes={"village": [old_village.code, to_village.code], "version": [current.version, current.version + 1]})
     current.village = to_village
     current.version += 1
@@ -687,7 +688,7 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
     _record_status(actor=actor, child=current, kind=StatusChangeKind.TRANSFER, from_status=current.status, to_status=current.status,
                    date=date, reason="跨区域转移", from_village=old_village, to_village=to_village,
                    handover_note=handover_note.strip(), received_by=(received_by or "").strip())
-    audit_log(actor=actor, action="status", obj=current, summary=f"档案转入：来自{old_village.path_display()}",
+    audit_log(actor=actor, action="status", obj=current, summary=msg("档案转入：来自%(place)s", place=old_village.path_display()),
               changes={"village": [old_village.code, to_village.code]})
     _facts_changed(current, actor)
     return current
@@ -720,9 +721,9 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
     version = _bump(current)
     current.save()
     for child in current.children.all():
-        _log(actor=actor, child=child, action="update", summary="修改家庭信息", row=current, before=before, after=after, version=version)
+        _log(actor=actor, child=child, action="update", summary=msg("修改家庭信息"), row=current, before=before, after=after, version=version)
     if not current.children.exists():
-        audit_log(actor=actor, action="update", obj=current, summary="修改家庭信息",
+        audit_log(actor=actor, action="update", obj=current, summary=msg("修改家庭信息"),
                   changes=_audit_changes(current, before, after, {"version": list(version)}))
     for child in current.children.all():
         _facts_changed(child, actor)
@@ -740,7 +741,7 @@ def child_join_household(*, actor, child: Child, household: Household) -> Child:
     Child.objects.filter(pk=child.pk).update(household=household, version=models.F("version") + 1)
     child.household = household
     child.version += 1
-    _log(actor=actor, child=child, action="update", summary="调整所属家庭", before={"household": old}, after={"household": household.pk})
+    _log(actor=actor, child=child, action="update", summary=msg("调整所属家庭"), before={"household": old}, after={"household": household.pk})
     if old and not Child.objects.filter(household_id=old).exists():
         pass  # the empty household stays (nothing is deleted); it no longer appears in lists without children
     _facts_changed(child, actor)
@@ -766,8 +767,8 @@ def child_leave_household(*, actor, child: Child, data: dict | None = None) -> H
     Child.objects.filter(pk=child.pk).update(household=household, version=models.F("version") + 1)
     child.household = household
     child.version += 1
-    _log(actor=actor, child=child, action="update", summary="分户：单独立户", before={"household": old}, after={"household": household.pk})
-    audit_log(actor=actor, action="create", obj=household, summary=f"分户新建家庭档案（儿童：{child.name}）")
+    _log(actor=actor, child=child, action="update", summary=msg("分户：单独立户"), before={"household": old}, after={"household": household.pk})
+    audit_log(actor=actor, action="create", obj=household, summary=msg("分户新建家庭档案（儿童：%(name)s）", name=child.name))
     _facts_changed(child, actor)
     return household
 
@@ -809,7 +810,7 @@ def guardian_save(*, actor, child: Child, data: dict, guardian: Guardian | None 
     version = None if created else _bump(guardian)
     guardian.save()
     role = guardian.get_role_display()
-    _log(actor=actor, child=child, action="create" if created else "update", summary=f"{'添加' if created else '修改'}监护人信息（{role}）",
+    _log(actor=actor, child=child, action="create" if created else "update", summary=msg("添加监护人信息（%(role)s）", role=role) if created else msg("修改监护人信息（%(role)s）", role=role),
          row=guardian, before=before, after=after, version=version)
     _facts_changed(child, actor)
     return guardian
@@ -827,7 +828,7 @@ def restriction_add(*, actor, guardian: Guardian, data: dict) -> GuardianRestric
     _date_order(errors, data, "start", "end", "解除日期早于开始日期")
     _raise(errors)
     row = GuardianRestriction.objects.create(guardian=guardian, **data)
-    _log(actor=actor, child=guardian.child, action="create", summary="添加受限信息记录", row=row, before={}, after=snapshot(row, RESTRICTION_FIELDS), hide=True)
+    _log(actor=actor, child=guardian.child, action="create", summary=msg("添加受限信息记录"), row=row, before={}, after=snapshot(row, RESTRICTION_FIELDS), hide=True)
     _facts_changed(guardian.child, actor)
     return row
 
@@ -842,7 +843,7 @@ def problem_add(*, actor, child: Child, data: dict) -> GuardianshipProblem:
     _raise(errors)
     row = GuardianshipProblem.objects.create(child=child, **data)
     hide = masking.is_sensitive_row(row)
-    _log(actor=actor, child=child, action="create", summary="添加受限信息记录" if hide else f"添加监护问题：{row.get_kind_display()}",
+    _log(actor=actor, child=child, action="create", summary=msg("添加受限信息记录") if hide else msg("添加监护问题：%(kind)s", kind=choice(row, "kind")),
          row=row, before={}, after=snapshot(row, PROBLEM_FIELDS), hide=hide)
     _facts_changed(child, actor)
     return row
@@ -887,9 +888,9 @@ def care_start(*, actor, child: Child, data: dict) -> CareArrangement:
         old.end_reason = "更换受委托照护人"
         version = _bump(old)
         old.save(update_fields=["end", "end_reason", "version"])
-        _log(actor=actor, child=child, action="update", summary="结束委托照护安排", row=old, before={"end": None}, after={"end": old.end}, version=version)
+        _log(actor=actor, child=child, action="update", summary=msg("结束委托照护安排"), row=old, before={"end": None}, after={"end": old.end}, version=version)
     care = CareArrangement.objects.create(child=child, created_by=_user_or_none(actor), **data)
-    _log(actor=actor, child=child, action="create", summary=f"登记委托照护：{care}", row=care, before={}, after=snapshot(care, CARE_FIELDS))
+    _log(actor=actor, child=child, action="create", summary=msg("登记委托照护：%(care)s", care=care), row=care, before={}, after=snapshot(care, CARE_FIELDS))
     _facts_changed(child, actor)
     return care
 
@@ -915,7 +916,7 @@ def care_update(*, actor, care: CareArrangement, data: dict, expected_version: i
         return care
     version = _bump(care)
     care.save()
-    _log(actor=actor, child=care.child, action="update", summary="修改委托照护信息", row=care, before=before, after=after, version=version)
+    _log(actor=actor, child=care.child, action="update", summary=msg("修改委托照护信息"), row=care, before=before, after=after, version=version)
     _facts_changed(care.child, actor)
     return care
 
@@ -949,7 +950,7 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
     if data.get("committee_informed_on"):
         data["committee_informed"] = True
     reg = DepartureRegistration.objects.create(child=child, created_by=_user_or_none(actor), **data)
-    _log(actor=actor, child=child, action="create", summary=f"外出登记：{reg.destination}", row=reg, before={}, after=snapshot(reg, DEPARTURE_FIELDS))
+    _log(actor=actor, child=child, action="create", summary=msg("外出登记：%(destination)s", destination=reg.destination), row=reg, before={}, after=snapshot(reg, DEPARTURE_FIELDS))
     _facts_changed(child, actor)
     if guardian is not None and not guardian.working_away:
         guardian_save(actor=actor, child=child, guardian=guardian, data={
@@ -982,7 +983,7 @@ def assistance_add(*, actor, child: Child, data: dict) -> Assistance:
     _raise(_validate_assistance(data))
     row = Assistance.objects.create(child=child, created_by=_user_or_none(actor), **data)
     hide = masking.is_sensitive_row(row)
-    _log(actor=actor, child=child, action="create", summary="添加受限信息记录" if hide else f"登记救助：{row.get_scheme_display()}",
+    _log(actor=actor, child=child, action="create", summary=msg("添加受限信息记录") if hide else msg("登记救助：%(scheme)s", scheme=choice(row, "scheme")),
          row=row, before={}, after=snapshot(row, ASSISTANCE_FIELDS), hide=hide)
     _facts_changed(child, actor)
     return row
@@ -1005,7 +1006,7 @@ def assistance_update(*, actor, assistance: Assistance, data: dict, expected_ver
     version = _bump(row)
     row.save()
     hide = masking.is_sensitive_row(row) or before.get("scheme") in masking.SENSITIVE_SCHEMES
-    _log(actor=actor, child=row.child, action="update", summary="修改受限信息记录" if hide else f"修改救助记录：{row.get_scheme_display()}",
+    _log(actor=actor, child=row.child, action="update", summary=msg("修改受限信息记录") if hide else msg("修改救助记录：%(scheme)s", scheme=choice(row, "scheme")),
          row=row, before=before, after=after, hide=hide, version=version)
     _facts_changed(row.child, actor)
     return row
@@ -1045,7 +1046,7 @@ def attachment_add(*, actor, child: Child, upload, kind: str, title: str = "", f
                      content_type=ATTACHMENT_TYPES[suffix], size=upload.size, sensitive=sensitive, uploaded_by=_user_or_none(actor))
     row.file.save(upload.name, upload, save=False)
     row.save()
-    _log(actor=actor, child=child, action="create", summary="上传受限材料" if sensitive else f"上传附件：{row.title}",
+    _log(actor=actor, child=child, action="create", summary=msg("上传受限材料") if sensitive else msg("上传附件：%(title)s", title=row.title),
          row=row, before={}, after={} if sensitive else {"kind": kind, "title": row.title, "fact": fact})
     if fact:
         target, evidence_field = FACT_EVIDENCE[fact]
@@ -1055,7 +1056,7 @@ def attachment_add(*, actor, child: Child, upload, kind: str, title: str = "", f
             model.objects.filter(pk=obj.pk).update(**{evidence_field: True, "version": models.F("version") + 1})
             setattr(obj, evidence_field, True)
             version = _bump(obj)
-            _log(actor=actor, child=child, action="update", summary="根据上传的证明材料标记“有证明材料”",
+            _log(actor=actor, child=child, action="update", summary=msg("根据上传的证明材料标记“有证明材料”"),
                  row=None if target == "child" else obj, before={evidence_field: False}, after={evidence_field: True}, version=version)
     _facts_changed(child, actor)
     return row
@@ -1069,7 +1070,7 @@ def attachment_withdraw(*, actor, attachment: Attachment, reason: str) -> Attach
     Attachment.objects.filter(pk=attachment.pk).update(withdrawn=True, version=models.F("version") + 1)
     attachment.withdrawn = True
     version = _bump(attachment)
-    _log(actor=actor, child=attachment.child, action="update", summary=f"撤回附件：{reason.strip()}", row=attachment,
+    _log(actor=actor, child=attachment.child, action="update", summary=msg("撤回附件：%(reason)s", reason=reason.strip()), row=attachment,
          before={"withdrawn": False}, after={"withdrawn": True}, version=version)
     _facts_changed(attachment.child, actor)
     return attachment

@@ -21,6 +21,7 @@ from tonghu.registry.models import Child
 
 from . import services
 from .models import ProblemCategory, Schedule, Severity, Visit
+from tonghu.core.texts import msg
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -113,7 +114,7 @@ class VisitViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.CreateModelMix
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         audit_log(actor=request.user, action="view", object_type="visits.visit", object_id=str(kwargs["pk"]),
-                  summary="API 查看走访记录")
+                  summary=msg("API 查看走访记录"))
         return response
 
     def perform_create(self, serializer):

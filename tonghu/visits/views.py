@@ -37,6 +37,7 @@ from .models import (
     Visit,
     VisitPhoto,
 )
+from tonghu.core.texts import msg
 
 
 def due_text(task: Schedule, today: dt.date) -> str:
@@ -177,7 +178,7 @@ class VisitDetailView(ScopedDetailView):
 
     def get_object(self, queryset=None):
         visit = super().get_object(queryset)
-        audit_log(actor=self.request.user, action="view", obj=visit, summary=_("查看走访记录"))
+        audit_log(actor=self.request.user, action="view", obj=visit, summary=msg("查看走访记录"))
         return visit
 
     def get_context_data(self, **kwargs):
