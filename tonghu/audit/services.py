@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tonghu.core.middleware import current_ip
 
@@ -213,9 +214,9 @@ def read_checkpoints() -> tuple[list[dict], str]:
             cp = json.loads(text)
             expected = hmac.new(settings.TONGHU_AUDIT_KEY, _checkpoint_message(int(cp["seq"]), cp["hash"], int(cp["count"]), cp["at"]), hashlib.sha256).hexdigest()
         except (ValueError, KeyError, TypeError):
-            return out, f"检查点文件 {path} 第 {number} 行无法读取（不是完整的检查点记录）。"
+            return out, _("检查点文件 %(path)s 第 %(number)s 行无法读取（不是完整的检查点记录）。") % {"path": path, "number": number}
         if not hmac.compare_digest(expected, str(cp.get("mac", ""))):
-            return out, f"检查点文件 {path} 第 {number} 行的签名不符：该行被伪造或改动，或 TONGHU_AUDIT_KEY 不是写入时的密钥。"
+            return out, _("检查点文件 %(path)s 第 %(number)s 行的签名不符：该行被伪造或改动，或 TONGHU_AUDIT_KEY 不是写入时的密钥。") % {"path": path, "number": number}
         out.append(cp)
     return out, ""
 
@@ -249,11 +250,11 @@ def verify_chain(batch: int = 5000) -> tuple[int, AuditEntry | None, str]:
         found = seen.get(seq)
         when = cp["at"][:19].replace("T", " ")
         if found is None:
-            return Verdict(checked, None, "checkpoint", f"{when} 的检查点记录到第 {seq} 条（共 {count} 条），但第 {seq} 条已不在审计表中：记录被删除（截断）。现有 {checked} 条。", len(checkpoints))
+            return Verdict(checked, None, "checkpoint", _("%(when)s 的检查点记录到第 %(seq)s 条（共 %(count)s 条），但第 %(seq)s 条已不在审计表中：记录被删除（截断）。现有 %(checked)s 条。") % {"when": when, "seq": seq, "count": count, "checked": checked}, len(checkpoints))
         if found[0] != cp["hash"]:
-            return Verdict(checked, None, "checkpoint", f"第 {seq} 条记录的链值与 {when} 的检查点不符：此前的记录被改写后重新计算过。", len(checkpoints))
+            return Verdict(checked, None, "checkpoint", _("第 %(seq)s 条记录的链值与 %(when)s 的检查点不符：此前的记录被改写后重新计算过。") % {"seq": seq, "when": when}, len(checkpoints))
         if found[1] != count:
-            return Verdict(checked, None, "checkpoint", f"截至第 {seq} 条，{when} 的检查点记有 {count} 条，现有 {found[1]} 条：有记录被删除或插入。", len(checkpoints))
+            return Verdict(checked, None, "checkpoint", _("截至第 %(seq)s 条，%(when)s 的检查点记有 %(count)s 条，现有 %(found)s 条：有记录被删除或插入。") % {"seq": seq, "when": when, "count": count, "found": found[1]}, len(checkpoints))
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and (head.last_hash != prev or head.count != checked):
         return Verdict(checked, None, "head", checkpoints=len(checkpoints))

@@ -395,7 +395,7 @@ class ReferralUpdateView(CaseActionView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         r = self.get_referral()
-        ctx["intro"] = f"{r.get_target_kind_display()}：{r.target_name}（{r.referred_on:%Y-%m-%d}）"
+        ctx["intro"] = _("%(kind)s：%(name)s（%(date)s）") % {"kind": r.get_target_kind_display(), "name": r.target_name, "date": format(r.referred_on, '%Y-%m-%d')}
         return ctx
 
     def perform(self, form):

@@ -87,6 +87,33 @@ def msg_plural(singular: str, plural: str, count_param: str, **params) -> Msg:
     return Msg(singular, params, plural=plural, count=count_param)
 
 
+class Bilingual:
+    """A text that comes with its own translations (a jurisdiction profile's trigger text has ``zh`` and ``en``):
+    stored with both, shown in the reader's language (Chinese when there is no text for it)."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, zh: str, en: str = ""):
+        self.texts = {"zh-hans": str(zh), "en": str(en or "")}
+
+
+def bilingual(zh: str, en: str = "") -> Bilingual:
+    return Bilingual(zh, en)
+
+
+class Joined:
+    """A list parameter shown joined with a separator (itself a message id: "；" reads "; " in English)."""
+
+    __slots__ = ("items", "sep")
+
+    def __init__(self, items, sep: str = "、"):  # i18n: data (the separator is a message id, translated when shown)
+        self.items, self.sep = list(items), sep
+
+
+def joined(items, sep: str = "、") -> Joined:  # i18n: data (as above)
+    return Joined(items, sep)
+
+
 def lazy_msgid(value) -> str | None:
     """The message id behind a ``gettext_lazy`` proxy (a ``TextChoices`` label), or None."""
     args = getattr(value, "_args", None)
@@ -99,6 +126,10 @@ def _neutral(value: Any) -> Any:
     """A parameter as JSON that does not depend on the writer's language."""
     if isinstance(value, Msg):
         return value.as_json()
+    if isinstance(value, Bilingual):
+        return {"bi": value.texts}
+    if isinstance(value, Joined):
+        return {"list": [_neutral(v) for v in value.items], "sep": value.sep}
     if isinstance(value, Promise):
         found = lazy_msgid(value)
         return {"i18n": found, "p": {}} if found is not None else str(value)
@@ -129,7 +160,14 @@ def _render_value(value: Any) -> Any:
                 moment = timezone.localtime(moment)
             return formats.date_format(moment, "DATETIME_FORMAT")
         if "list" in value:
-            return gettext("、").join(str(_render_value(v)) for v in value["list"])
+            return gettext(value.get("sep") or "、").join(str(_render_value(v)) for v in value["list"])
+        if "bi" in value:
+            from django.utils.translation import get_language
+
+            texts = value["bi"]
+            language = (get_language() or "zh-hans").lower()
+            found = texts.get(language) or texts.get(language.split("-")[0])
+            return found or texts.get("zh-hans") or next(iter(texts.values()), "")
     return value
 
 

@@ -47,7 +47,8 @@ from .models import (
     StatusChangeKind,
 )
 from .pinyin import name_keys
-from tonghu.core.texts import choice, msg
+from tonghu.core.texts import choice, encode, msg
+from django.utils.translation import gettext as _
 
 VIEW = "registry.view_children"
 
@@ -202,7 +203,7 @@ def _code_error(value: str, lengths: tuple[int, ...], label: str) -> str | None:
     if not value:
         return None
     if not _CODE.match(value) or len(value) not in lengths:
-        return f"{label}“{value}”格式错误，应为{'、'.join(map(str, lengths))}位数字的区划代码"
+        return _("%(field)s“%(value)s”格式错误，应为%(lengths)s位数字的区划代码") % {"field": label, "value": value, "lengths": _("、").join(map(str, lengths))}
     return None
 
 
@@ -217,7 +218,7 @@ def _not_future(errors: dict, data: dict, fields_labels: dict) -> None:
     for name, label in fields_labels.items():
         value = data.get(name)
         if value and value > today:
-            errors.setdefault(name, []).append(f"{label}不能晚于今天")
+            errors.setdefault(name, []).append(_("%(field)s不能晚于今天") % {"field": label})
 
 
 def clean_id_number(value, birth_date=None, sex=None) -> tuple[str | None, list[str]]:
@@ -241,19 +242,19 @@ def validate_child_fields(data: dict) -> dict[str, list[str]]:
 
     name = (data.get("name") or "").strip()
     if not name:
-        err("name", "请填写姓名")
+        err("name", _("请填写姓名"))
     elif len(name) > 50:
-        err("name", "姓名不能超过 50 个字")
+        err("name", _("姓名不能超过 50 个字"))
     if data.get("sex") not in Sex.values:
-        err("sex", "请选择性别（男或女）")
+        err("sex", _("请选择性别（男或女）"))
     birth = data.get("birth_date")
     today = _today()
     if not birth:
-        err("birth_date", "请填写出生日期")
+        err("birth_date", _("请填写出生日期"))
     elif birth > today:
-        err("birth_date", f"出生日期 {birth:%Y-%m-%d} 晚于今天，请核对")
+        err("birth_date", _("出生日期 %(birth)s 晚于今天，请核对") % {"birth": format(birth, '%Y-%m-%d')})
     elif birth.year < today.year - 30:
-        err("birth_date", f"出生日期 {birth:%Y-%m-%d} 距今已超过 30 年，不属于儿童档案的范围，请核对")
+        err("birth_date", _("出生日期 %(birth)s 距今已超过 30 年，不属于儿童档案的范围，请核对") % {"birth": format(birth, '%Y-%m-%d')})
     if "id_number" in data:
         number, id_errors = clean_id_number(data.get("id_number"), birth if not data.get("birth_day_unknown") else None, data.get("sex"))
         if number and data.get("birth_day_unknown") and birth and not id_errors:
@@ -261,43 +262,43 @@ def validate_child_fields(data: dict) -> dict[str, list[str]]:
 
             id_birth = birth_date_of(number)
             if (id_birth.year, id_birth.month) != (birth.year, birth.month):
-                id_errors.append(f"身份证号码中的出生年月为 {id_birth:%Y-%m}，与填写的 {birth:%Y-%m} 不一致")
+                id_errors.append(_("身份证号码中的出生年月为 %(id_birth)s，与填写的 %(birth)s 不一致") % {"id_birth": format(id_birth, '%Y-%m'), "birth": format(birth, '%Y-%m')})
         for message in id_errors:
             err("id_number", message)
         data["id_number"] = number
     ethnicity = data.get("ethnicity")
     if ethnicity and ethnicity not in dict(ETHNICITY_CHOICES):
-        err("ethnicity", f"民族代码“{ethnicity}”不在 GB/T 3304 民族代码表中")
-    message = _code_error(data.get("hukou_region_code") or "", (6, 9, 12), "户籍所在地区划代码")
+        err("ethnicity", _("民族代码“%(ethnicity)s”不在 GB/T 3304 民族代码表中") % {"ethnicity": ethnicity})
+    message = _code_error(data.get("hukou_region_code") or "", (6, 9, 12), _("户籍所在地区划代码"))
     if message:
         err("hukou_region_code", message)
     village = data.get("village")
     if "village" in data:
         if village is None:
-            err("village", "请选择所在村（社区）")
+            err("village", _("请选择所在村（社区）"))
         elif getattr(village, "level", "village") != "village":
-            err("village", f"“{village}”不是村（社区）一级的区划，请选择儿童所在的村或社区")
+            err("village", _("“%(village)s”不是村（社区）一级的区划，请选择儿童所在的村或社区") % {"village": village})
     health = data.get("health_status")
     if health in (HealthStatus.SERIOUS_ILLNESS, HealthStatus.CHRONIC) and not (data.get("illness_name") or "").strip():
-        err("illness_name", "健康状况为重病或慢性病时，请填写患病情况")
+        err("illness_name", _("健康状况为重病或慢性病时，请填写患病情况"))
     if health == HealthStatus.DISABILITY and not data.get("disability_grade"):
-        err("disability_grade", "健康状况为残疾时，请填写残疾等级")
+        err("disability_grade", _("健康状况为残疾时，请填写残疾等级"))
     if data.get("disability_grade") and not data.get("disability_type"):
-        err("disability_type", "填写了残疾等级时，请同时选择残疾类别")
+        err("disability_type", _("填写了残疾等级时，请同时选择残疾类别"))
     grade = data.get("disability_grade")
     if grade not in (None, "") and grade not in (1, 2, 3, 4):
-        err("disability_grade", f"残疾等级应为一级至四级，收到“{grade}”")
+        err("disability_grade", _("残疾等级应为一级至四级，收到“%(grade)s”") % {"grade": grade})
     if data.get("schooling_status") != SchoolingStatus.DROPPED_OUT and data.get("dropout_since"):
-        err("dropout_since", "只有就学情况为“辍学”时才填写辍学时间")
+        err("dropout_since", _("只有就学情况为“辍学”时才填写辍学时间"))
     if birth:
-        for name_, label in (("dropout_since", "辍学时间"), ("birth_parents_unfound_date", "查找不到生父母认定日期")):
+        for name_, label in (("dropout_since", _("辍学时间")), ("birth_parents_unfound_date", _("查找不到生父母认定日期"))):
             value = data.get(name_)
             if value and value < birth:
-                err(name_, f"{label}早于出生日期")
-    _not_future(errors, data, {"dropout_since": "辍学时间", "filed_on": "建档日期", "birth_parents_unfound_date": "认定日期"})
+                err(name_, _("%(field)s早于出生日期") % {"field": label})
+    _not_future(errors, data, {"dropout_since": _("辍学时间"), "filed_on": _("建档日期"), "birth_parents_unfound_date": _("认定日期")})
     phone = (data.get("pairing_phone") or "").strip()
     if phone and not re.fullmatch(r"[0-9+\-() ]{5,30}", phone):
-        err("pairing_phone", f"结对人员电话“{phone}”格式不正确")
+        err("pairing_phone", _("结对人员电话“%(phone)s”格式不正确") % {"phone": phone})
     return errors
 
 
@@ -309,38 +310,38 @@ def validate_guardian_fields(data: dict, *, child: Child | None = None) -> dict[
 
     role = data.get("role")
     if role not in GuardianRole.values:
-        err("role", "请选择监护人身份（父亲、母亲或其他监护人）")
+        err("role", _("请选择监护人身份（父亲、母亲或其他监护人）"))
     if role == GuardianRole.OTHER and not (data.get("relation") or "").strip():
-        err("relation", "其他监护人请填写与儿童的关系（如祖父、外祖母）")
+        err("relation", _("其他监护人请填写与儿童的关系（如祖父、外祖母）"))
     sex = {"father": "M", "mother": "F"}.get(role)
     if "id_number" in data:
         number, id_errors = clean_id_number(data.get("id_number"), None, sex)
         for message in id_errors:
-            err("id_number", message.replace("与填写的", "与监护人身份（父亲/母亲）对应的"))
+            err("id_number", message.replace("与填写的", "与监护人身份（父亲/母亲）对应的"))  # i18n: data (edits core.reference.idnumber's Chinese message)
         data["id_number"] = number or ""
-    message = _code_error(data.get("away_destination_code") or "", (2, 4, 6, 9, 12), "务工地区划代码")
+    message = _code_error(data.get("away_destination_code") or "", (2, 4, 6, 9, 12), _("务工地区划代码"))
     if message:
         err("away_destination_code", message)
     if data.get("working_away") and not data.get("away_since"):
-        err("away_since", "外出务工时请填写外出时间")
-    _date_order(errors, data, "away_since", "away_until", "返乡时间早于外出时间")
-    _date_order(errors, data, "out_of_contact_since", "police_report_date", "公安机关受理报案日期早于失联时间，请核对")
+        err("away_since", _("外出务工时请填写外出时间"))
+    _date_order(errors, data, "away_since", "away_until", _("返乡时间早于外出时间"))
+    _date_order(errors, data, "out_of_contact_since", "police_report_date", _("公安机关受理报案日期早于失联时间，请核对"))
     if data.get("disability_grade") and not data.get("disability_type"):
-        err("disability_type", "填写了残疾等级时，请同时选择残疾类别")
+        err("disability_type", _("填写了残疾等级时，请同时选择残疾类别"))
     if data.get("deceased") and data.get("working_away") and not data.get("away_until"):
-        err("working_away", "已死亡的监护人不能同时登记为正在外出务工，请填写返乡时间或取消外出务工")
-    _not_future(errors, data, {"deceased_date": "死亡日期", "missing_date": "宣告失踪日期", "out_of_contact_since": "失联时间",
-                               "police_report_date": "报案受理日期", "revoked_date": "撤销监护资格日期", "deported_date": "遣送出境日期",
-                               "away_since": "外出时间"})
+        err("working_away", _("已死亡的监护人不能同时登记为正在外出务工，请填写返乡时间或取消外出务工"))
+    _not_future(errors, data, {"deceased_date": _("死亡日期"), "missing_date": _("宣告失踪日期"), "out_of_contact_since": _("失联时间"),
+                               "police_report_date": _("报案受理日期"), "revoked_date": _("撤销监护资格日期"), "deported_date": _("遣送出境日期"),
+                               "away_since": _("外出时间")})
     year = data.get("birth_year")
     if year and not (1920 <= int(year) <= _today().year - 10):
-        err("birth_year", f"出生年份“{year}”不合理，请核对")
+        err("birth_year", _("出生年份“%(year)s”不合理，请核对") % {"year": year})
     if child is not None and role in (GuardianRole.FATHER, GuardianRole.MOTHER):
         others = child.guardians.filter(role=role)
         if data.get("_pk"):
             others = others.exclude(pk=data["_pk"])
         if others.exists():
-            err("role", f"该儿童已登记{GuardianRole(role).label}，请修改已有记录，不要重复添加")
+            err("role", _("该儿童已登记%(role)s，请修改已有记录，不要重复添加") % {"role": GuardianRole(role).label})
     data.pop("_pk", None)
     return errors
 
@@ -377,16 +378,16 @@ class DuplicateReport:
     def message(self) -> str:
         if self.id_match_visible is not None:
             c = self.id_match_visible
-            return f"身份证号码 {mask_id_number(self.id_number)} 已有档案：{c.name}（{c.village.name}，档案编号 {c.pk}），不能重复建档。请打开已有档案更新信息。"
+            return _("身份证号码 %(id)s 已有档案：%(name)s（%(village)s，档案编号 %(pk)s），不能重复建档。请打开已有档案更新信息。") % {"id": mask_id_number(self.id_number), "name": c.name, "village": c.village.name, "pk": c.pk}
         if self.id_match_contact:
             return self.id_match_contact
         if self.needs_confirmation:
             parts = []
             if self.similar:
-                parts.append(f"本辖区已有 {len(self.similar)} 份姓名（或拼音）和出生日期相同的档案")
+                parts.append(_("本辖区已有 %(n)s 份姓名（或拼音）和出生日期相同的档案") % {"n": len(self.similar)})
             if self.similar_elsewhere:
-                parts.append(f"本县其他辖区另有 {self.similar_elsewhere} 份姓名（或拼音）和出生日期相同的档案，请与县级民政部门核实")
-            return "；".join(parts) + "。如确认是另一名儿童，请勾选“这是另一名儿童，继续建档”。"
+                parts.append(_("本县其他辖区另有 %(similar_elsewhere)s 份姓名（或拼音）和出生日期相同的档案，请与县级民政部门核实") % {"similar_elsewhere": self.similar_elsewhere})
+            return _("%(found)s。如确认是另一名儿童，请勾选“这是另一名儿童，继续建档”。") % {"found": _("；").join(parts)}
         return ""
 
 
@@ -414,8 +415,7 @@ def find_duplicates(*, user, name: str, birth_date, id_number: str | None = None
                 county = _county_of(match.village_id)
                 county_name = county.name if county else match.village_id[:6]
                 report.id_match_contact = (
-                    f"该身份证号码已在{county_name}建立儿童档案，不能重复建档。"
-                    f"如儿童已迁入本地，请联系{county_name}民政局办理档案转移。"
+                    _("该身份证号码已在%(county)s建立儿童档案，不能重复建档。如儿童已迁入本地，请联系%(county)s民政局办理档案转移。") % {"county": county_name}
                 )
     county_code = (getattr(village, "code", None) or village or getattr(getattr(user, "region", None), "code", "") or "")[:6]
     if name and birth_date and county_code:
@@ -456,7 +456,7 @@ def prepare_child(child: Child) -> Child:
 
 def _check_village(actor, village) -> None:
     if village is not None and getattr(actor, "is_authenticated", False) and not in_scope(actor, village.code):
-        raise ValidationError({"village": [f"“{village.name}”不在您的辖区内，不能在此建档或迁入。跨区域迁移请使用“转移”功能。"]})
+        raise ValidationError({"village": [_("“%(place)s”不在您的辖区内，不能在此建档或迁入。跨区域迁移请使用“转移”功能。") % {"place": village.name}]})
 
 
 def _new_household(child: Child, data: dict | None = None) -> Household:
@@ -483,7 +483,7 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
         child.filed_by_name = str(actor)[:50]
     prepare_child(child)
     if household is not None and household.village_id != child.village_id:
-        raise ValidationError({"household": ["所选家庭与儿童不在同一村（社区）"]})
+        raise ValidationError({"household": [_("所选家庭与儿童不在同一村（社区）")]})
     try:
         with transaction.atomic():
             if household is None:
@@ -500,10 +500,10 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
         raise
     StatusChange.objects.create(child=child, kind=StatusChangeKind.CREATED, to_status=child.status, to_village_code=child.village_id,
                                 to_village_name=child.village.name, date=_today(), actor=_user_or_none(actor),
-                                reason="已确认与同名儿童不是同一人" if report.needs_confirmation else "")
-    summary = "新建儿童档案"
+                                reason=encode(msg("已确认与同名儿童不是同一人")) if report.needs_confirmation else "")
+    summary = msg("新建儿童档案")
     if report.needs_confirmation:
-        summary += f"（用户确认与 {len(report.similar) + report.similar_elsewhere} 份同名同出生日期档案不是同一名儿童）"
+        summary = msg("新建儿童档案（用户确认与 %(n)s 份同名同出生日期档案不是同一名儿童）", n=len(report.similar) + report.similar_elsewhere)
     _log(actor=actor, child=child, action="create", summary=summary, before={}, after=snapshot(child, CHILD_FIELDS))
     _facts_changed(child, actor)
     return child
@@ -570,7 +570,7 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
     if merged["village"].code != current.village_id:
         _check_village(actor, merged["village"])
         if merged["village"].code[:6] != current.village_id[:6]:
-            raise ValidationError({"village": ["不能通过修改把档案移到其他县（市、区），请使用“转移”功能办理交接。"]})
+            raise ValidationError({"village": [_("不能通过修改把档案移到其他县（市、区），请使用“转移”功能办理交接。")]})
     if merged.get("id_number") and merged["id_number"] != current.id_number:
         report = find_duplicates(user=actor, name=merged["name"], birth_date=merged["birth_date"], id_number=merged["id_number"], exclude_pk=current.pk)
         if report.id_blocking:
@@ -589,7 +589,7 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
         with transaction.atomic():
             current.save()
     except IntegrityError as exc:
-        raise ValidationError({"id_number": ["该身份证号码已有档案，不能重复"]}) from exc
+        raise ValidationError({"id_number": [_("该身份证号码已有档案，不能重复")]}) from exc
     changes = _audit_changes(current, before, after, {"version": [current.version - 1, current.version]})
     audit_log(actor=actor, action="update", obj=current, summary=msg("修改儿童档案"), changes=changes)
     if current.household_id and "village" in data and current.household.village_id != current.village_id:
@@ -624,17 +624,17 @@ def child_set_status(*, actor, child: Child, status: str, reason: str = "", date
     date = date or _today()
     errors: dict[str, list[str]] = {}
     if status not in ChildStatus.values:
-        errors["status"] = [f"档案状态“{status}”无效"]
+        errors["status"] = [_("档案状态“%(status)s”无效") % {"status": status}]
     elif status == current.status:
-        errors["status"] = [f"档案已是“{ChildStatus(status).label}”状态"]
+        errors["status"] = [_("档案已是“%(status)s”状态") % {"status": ChildStatus(status).label}]
     elif status in STATUS_NEEDS_REASON and not reason:
-        errors["reason"] = ["请填写原因（如迁往何处、结档原因、重新启用的原因）"]
+        errors["reason"] = [_("请填写原因（如迁往何处、结档原因、重新启用的原因）")]
     if date > _today():
-        errors["date"] = ["日期不能晚于今天"]
+        errors["date"] = [_("日期不能晚于今天")]
     elif date < current.birth_date:
-        errors["date"] = ["日期早于儿童出生日期"]
+        errors["date"] = [_("日期早于儿童出生日期")]
     if status == ChildStatus.AGED_OUT and current.age < 18 and "status" not in errors:
-        errors["status"] = [f"儿童现年 {current.age} 岁，未满 18 周岁，不能标记为“已满龄”"]
+        errors["status"] = [_("儿童现年 %(age)s 岁，未满 18 周岁，不能标记为“已满龄”") % {"age": current.age}]
     _raise(errors)
     before = {"status": current.status, "status_reason": current.status_reason, "status_date": current.status_date}
     old = current.status
@@ -657,16 +657,16 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
     current = Child.objects.select_for_update().select_related("village").get(pk=child.pk)
     errors: dict[str, list[str]] = {}
     if to_village is None or to_village.level != "village":
-        errors["to_village"] = ["请选择迁入的村（社区）（须为村级区划）"]
+        errors["to_village"] = [_("请选择迁入的村（社区）（须为村级区划）")]
     elif to_village.code == current.village_id:
-        errors["to_village"] = ["迁入地与现所在村（社区）相同"]
+        errors["to_village"] = [_("迁入地与现所在村（社区）相同")]
     if not (handover_note or "").strip():
-        errors["handover_note"] = ["请填写交接说明（交接了哪些材料、由谁接收）"]
+        errors["handover_note"] = [_("请填写交接说明（交接了哪些材料、由谁接收）")]
     if current.status != ChildStatus.ACTIVE:
-        errors.setdefault("to_village", []).append(f"档案状态为“{current.get_status_display()}”，只有在册档案可以转移")
+        errors.setdefault("to_village", []).append(_("档案状态为“%(status)s”，只有在册档案可以转移") % {"status": current.get_status_display()})
     date = date or _today()
     if date > _today():
-        errors["date"] = ["日期不能晚于今天"]
+        errors["date"] = [_("日期不能晚于今天")]
     _raise(errors)
     old_village = current.village
     # the audit entry of the hand-over is recorded in the sending region, so its auditors keep the trace
@@ -686,7 +686,7 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
         else:
             Household.objects.filter(pk=household.pk).update(village=to_village)
     _record_status(actor=actor, child=current, kind=StatusChangeKind.TRANSFER, from_status=current.status, to_status=current.status,
-                   date=date, reason="跨区域转移", from_village=old_village, to_village=to_village,
+                   date=date, reason=encode(msg("跨区域转移")), from_village=old_village, to_village=to_village,
                    handover_note=handover_note.strip(), received_by=(received_by or "").strip())
     audit_log(actor=actor, action="status", obj=current, summary=msg("档案转入：来自%(place)s", place=old_village.path_display()),
               changes={"village": [old_village.code, to_village.code]})
@@ -706,7 +706,7 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
     for name in ("income_per_head_year", "dibao_month", "tekun_month", "disability_month", "other_subsidy_month"):
         value = data.get(name)
         if value is not None and Decimal(value) < 0:
-            errors[name] = ["金额不能为负数"]
+            errors[name] = [_("金额不能为负数")]
     if data.get("dibao_month") and not data.get("dibao", current.dibao):
         data["dibao"] = True
     if data.get("tekun_month") and not data.get("tekun", current.tekun):
@@ -734,7 +734,7 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
 def child_join_household(*, actor, child: Child, household: Household) -> Child:
     """Put a child into a sibling's household (一户一档)."""
     if household.village_id != child.village_id:
-        raise ValidationError({"household": ["兄弟姐妹须在同一村（社区）才能合并为一户"]})
+        raise ValidationError({"household": [_("兄弟姐妹须在同一村（社区）才能合并为一户")]})
     old = child.household_id
     if old == household.pk:
         return child
@@ -757,10 +757,10 @@ def child_leave_household(*, actor, child: Child, data: dict | None = None) -> H
     child = Child.objects.select_for_update().select_related("village").get(pk=child.pk)
     old = child.household_id
     if old is None or not Child.objects.filter(household_id=old).exclude(pk=child.pk).exists():
-        raise ValidationError({"__all__": ["该儿童的家庭中没有其他儿童，已是单独一户，无需分户"]})
+        raise ValidationError({"__all__": [_("该儿童的家庭中没有其他儿童，已是单独一户，无需分户")]})
     errors: dict[str, list[str]] = {}
     if len(data.get("head_name") or "") > 50:
-        errors["head_name"] = ["户主姓名不能超过 50 个字"]
+        errors["head_name"] = [_("户主姓名不能超过 50 个字")]
     _raise(errors)
     household = Household.objects.create(village=child.village, head_name=data.get("head_name") or "", address=data.get("address") or child.address,
                                          phone=data.get("phone") or "", note=data.get("note") or "")
@@ -822,10 +822,10 @@ def restriction_add(*, actor, guardian: Guardian, data: dict) -> GuardianRestric
     data = {k: v for k, v in data.items() if k in RESTRICTION_FIELDS}
     errors: dict[str, list[str]] = {}
     if data.get("kind") not in dict(GuardianRestriction._meta.get_field("kind").choices):
-        errors["kind"] = ["请选择限制人身自由的类别"]
+        errors["kind"] = [_("请选择限制人身自由的类别")]
     if not data.get("start"):
-        errors["start"] = ["请填写开始日期"]
-    _date_order(errors, data, "start", "end", "解除日期早于开始日期")
+        errors["start"] = [_("请填写开始日期")]
+    _date_order(errors, data, "start", "end", _("解除日期早于开始日期"))
     _raise(errors)
     row = GuardianRestriction.objects.create(guardian=guardian, **data)
     _log(actor=actor, child=guardian.child, action="create", summary=msg("添加受限信息记录"), row=row, before={}, after=snapshot(row, RESTRICTION_FIELDS), hide=True)
@@ -837,9 +837,9 @@ def restriction_add(*, actor, guardian: Guardian, data: dict) -> GuardianRestric
 def problem_add(*, actor, child: Child, data: dict) -> GuardianshipProblem:
     data = {k: v for k, v in data.items() if k in PROBLEM_FIELDS}
     if data.get("kind") not in dict(GuardianshipProblem._meta.get_field("kind").choices):
-        raise ValidationError({"kind": ["请选择监护问题的情形"]})
+        raise ValidationError({"kind": [_("请选择监护问题的情形")]})
     errors: dict[str, list[str]] = {}
-    _date_order(errors, data, "since", "resolved_on", "消除日期早于发现日期")
+    _date_order(errors, data, "since", "resolved_on", _("消除日期早于发现日期"))
     _raise(errors)
     row = GuardianshipProblem.objects.create(child=child, **data)
     hide = masking.is_sensitive_row(row)
@@ -856,9 +856,9 @@ def _validate_care(data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     kind = data.get("caregiver_kind")
     if kind not in dict(CareArrangement._meta.get_field("caregiver_kind").choices):
-        errors["caregiver_kind"] = ["请选择委托监护人情况（祖父母外祖父母、亲戚朋友、其他或无委托人照护）"]
+        errors["caregiver_kind"] = [_("请选择委托监护人情况（祖父母外祖父母、亲戚朋友、其他或无委托人照护）")]
     elif kind != "none" and not (data.get("caregiver_name") or "").strip():
-        errors["caregiver_name"] = ["请填写受委托照护人的姓名"]
+        errors["caregiver_name"] = [_("请填写受委托照护人的姓名")]
     if data.get("agreement_date") and not data.get("agreement_signed"):
         data["agreement_signed"] = True
     if "id_number" in data:
@@ -866,7 +866,7 @@ def _validate_care(data: dict) -> dict:
         if id_errors:
             errors["id_number"] = id_errors
         data["id_number"] = number or ""
-    _not_future(errors, data, {"agreement_date": "协议签订日期", "start": "开始日期"})
+    _not_future(errors, data, {"agreement_date": _("协议签订日期"), "start": _("开始日期")})
     return errors
 
 
@@ -882,10 +882,10 @@ def care_start(*, actor, child: Child, data: dict) -> CareArrangement:
     previous = list(CareArrangement.objects.select_for_update().filter(child=child, end__isnull=True))
     for old in previous:
         if old.start and data["start"] < old.start:
-            raise ValidationError({"start": [f"开始日期早于当前照护安排的开始日期（{old.start:%Y-%m-%d}）"]})
+            raise ValidationError({"start": [_("开始日期早于当前照护安排的开始日期（%(start)s）") % {"start": format(old.start, '%Y-%m-%d')}]})
     for old in previous:
         old.end = data["start"]
-        old.end_reason = "更换受委托照护人"
+        old.end_reason = encode(msg("更换受委托照护人"))
         version = _bump(old)
         old.save(update_fields=["end", "end_reason", "version"])
         _log(actor=actor, child=child, action="update", summary=msg("结束委托照护安排"), row=old, before={"end": None}, after={"end": old.end}, version=version)
@@ -905,7 +905,7 @@ def care_update(*, actor, care: CareArrangement, data: dict, expected_version: i
     merged = snapshot(care, CARE_FIELDS)
     merged.update(data)
     errors = _validate_care(merged)
-    _date_order(errors, merged | {"end": data.get("end", care.end)}, "start", "end", "结束日期早于开始日期")
+    _date_order(errors, merged | {"end": data.get("end", care.end)}, "start", "end", _("结束日期早于开始日期"))
     _raise(errors)
     fields_ = CARE_FIELDS + ["end", "end_reason"]
     before = snapshot(care, fields_)
@@ -927,21 +927,21 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
     data = _strip({k: v for k, v in data.items() if k in DEPARTURE_FIELDS})
     errors: dict[str, list[str]] = {}
     if not data.get("departed_on"):
-        errors["departed_on"] = ["请填写外出日期"]
+        errors["departed_on"] = [_("请填写外出日期")]
     if not data.get("destination"):
-        errors["destination"] = ["请填写外出地点"]
+        errors["destination"] = [_("请填写外出地点")]
     if not data.get("contact_phone"):
-        errors["contact_phone"] = ["请填写外出期间的联系电话"]
-    message = _code_error(data.get("destination_code") or "", (2, 4, 6, 9, 12), "外出地区划代码")
+        errors["contact_phone"] = [_("请填写外出期间的联系电话")]
+    message = _code_error(data.get("destination_code") or "", (2, 4, 6, 9, 12), _("外出地区划代码"))
     if message:
         errors["destination_code"] = [message]
-    _date_order(errors, data, "departed_on", "expected_return", "预计返回日期早于外出日期")
+    _date_order(errors, data, "departed_on", "expected_return", _("预计返回日期早于外出日期"))
     guardian = data.get("guardian")
     if guardian is not None and guardian.child_id != child.pk:
-        errors["guardian"] = ["外出人须是该儿童的监护人"]
+        errors["guardian"] = [_("外出人须是该儿童的监护人")]
     care = data.get("care")
     if care is not None and care.child_id != child.pk:
-        errors["care"] = ["委托照护安排须属于该儿童"]
+        errors["care"] = [_("委托照护安排须属于该儿童")]
     _raise(errors)
     data.setdefault("registered_on", _today())
     data["registered_on"] = data.get("registered_on") or _today()
@@ -966,14 +966,14 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
 def _validate_assistance(data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     if data.get("scheme") not in dict(Assistance._meta.get_field("scheme").choices):
-        errors["scheme"] = ["请选择救助项目"]
+        errors["scheme"] = [_("请选择救助项目")]
     for name in ("amount_month", "amount_once"):
         value = data.get(name)
         if value is not None and Decimal(value) < 0:
-            errors[name] = ["金额不能为负数"]
+            errors[name] = [_("金额不能为负数")]
         if value is not None and Decimal(value) > Decimal("100000"):
-            errors[name] = [f"金额 {value} 元过大，请核对单位（元）"]
-    _date_order(errors, data, "start", "end", "结束日期早于开始日期")
+            errors[name] = [_("金额 %(value)s 元过大，请核对单位（元）") % {"value": value}]
+    _date_order(errors, data, "start", "end", _("结束日期早于开始日期"))
     return errors
 
 
@@ -1024,22 +1024,22 @@ def attachment_add(*, actor, child: Child, upload, kind: str, title: str = "", f
     errors: dict[str, list[str]] = {}
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
-        errors["file"] = [f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、图片（JPG/PNG）或 Word/Excel 文件"]
+        errors["file"] = [_("不支持的文件类型“%(suffix)s”，请上传 PDF、图片（JPG/PNG）或 Word/Excel 文件") % {"suffix": suffix or _("无扩展名")}]
     if upload.size > ATTACHMENT_MAX_BYTES:
-        errors["file"] = [f"文件过大（{upload.size // 1024 // 1024} MB），单个附件不能超过 10 MB"]
+        errors["file"] = [_("文件过大（%(mb)s MB），单个附件不能超过 10 MB") % {"mb": upload.size // 1024 // 1024}]
     if kind not in dict(Attachment._meta.get_field("kind").choices):
-        errors["kind"] = ["请选择材料类别"]
+        errors["kind"] = [_("请选择材料类别")]
     if fact and fact not in FACT_EVIDENCE:
-        errors["fact"] = [f"未知的证明事项“{fact}”"]
+        errors["fact"] = [_("未知的证明事项“%(fact)s”") % {"fact": fact}]
     target_kind = FACT_EVIDENCE.get(fact, (None,))[0]
     if target_kind == "guardian" and guardian is None:
-        errors["guardian"] = ["该证明事项须选择对应的监护人"]
+        errors["guardian"] = [_("该证明事项须选择对应的监护人")]
     if target_kind == "care" and care is None:
-        errors["care"] = ["委托照护协议须选择对应的照护安排"]
+        errors["care"] = [_("委托照护协议须选择对应的照护安排")]
     if guardian is not None and guardian.child_id != child.pk:
-        errors["guardian"] = ["监护人不属于该儿童"]
+        errors["guardian"] = [_("监护人不属于该儿童")]
     if care is not None and care.child_id != child.pk:
-        errors["care"] = ["照护安排不属于该儿童"]
+        errors["care"] = [_("照护安排不属于该儿童")]
     _raise(errors)
     sensitive = bool(sensitive or fact in SENSITIVE_FACTS)
     row = Attachment(child=child, guardian=guardian, care=care, kind=kind, fact=fact, title=(title or upload.name)[:100],
@@ -1066,7 +1066,7 @@ def attachment_add(*, actor, child: Child, upload, kind: str, title: str = "", f
 def attachment_withdraw(*, actor, attachment: Attachment, reason: str) -> Attachment:
     """Mark an attachment as withdrawn (uploaded by mistake). The file is kept for the record, not shown."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["请填写撤回原因"]})
+        raise ValidationError({"reason": [_("请填写撤回原因")]})
     Attachment.objects.filter(pk=attachment.pk).update(withdrawn=True, version=models.F("version") + 1)
     attachment.withdrawn = True
     version = _bump(attachment)

@@ -44,7 +44,8 @@ class Schedule(models.Model):
     interval_days = models.PositiveSmallIntegerField(_("间隔（天）"), default=0)
     interval_label = models.CharField(_("频次"), max_length=40)
     escalated = models.BooleanField(_("加密走访"), default=False)
-    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    # Why visits are escalated, stored language-neutral (tonghu.core.texts); templates show it with ``|stored``.
+    reason = models.TextField(_("原因"), blank=True)
     last_done_on = models.DateField(_("上次完成日期"), null=True, blank=True)
     opens_on = models.DateField(_("可开始日期"))
     due_on = models.DateField(_("截止日期"))

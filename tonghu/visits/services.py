@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tonghu.accounts.roles import Role
 from tonghu.audit.services import audit_log, diff
@@ -47,7 +47,7 @@ from .models import (
 )
 from .notify import notify
 from .planning import plan_for, window_days
-from tonghu.core.texts import choice, msg, msg_plural
+from tonghu.core.texts import choice, encode, joined, msg, msg_plural
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,8 @@ def schedule_refresh(child: Child, *, today: dt.date | None = None) -> list[Sche
         contact=Max("date"), home=Max("date", filter=Q(kind=TaskKind.HOME_VISIT)))
     opened = timezone.localdate(child.created_at) if getattr(child, "created_at", None) else today
     existing = {s.kind: s for s in Schedule.objects.filter(child=child)}
-    reason = (_("加密走访：") + "；".join(plan.reasons)) if plan.escalated and plan.reasons else ""
+    reasons = joined(plan.reasons, gettext_noop("；"))
+    reason = encode(msg("加密走访：%(reasons)s", reasons=reasons)) if plan.escalated and plan.reasons else ""
     out = []
     for kind, period, done in ((TaskKind.CONTACT, plan.contact, last["contact"]),
                                (TaskKind.HOME_VISIT, plan.home_visit, last["home"])):
@@ -124,7 +125,7 @@ def schedule_refresh(child: Child, *, today: dt.date | None = None) -> list[Sche
         row.interval_months, row.interval_days = period.months, period.days
         row.interval_label = interval_label(kind, period.months, period.days)
         row.escalated = plan.escalated
-        row.reason = reason[:300]
+        row.reason = reason
         row.last_done_on = done
         row.opens_on, row.due_on = opens, due
         row.state = _state(today, opens, due)

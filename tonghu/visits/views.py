@@ -212,7 +212,7 @@ class VisitReportView(CapabilityMixin, View):
         try:
             handed = services.report_visit(actor=request.user, visit=visit)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, _("；").join(exc.messages))
             return redirect("visit_detail", pk=visit.pk)
         if handed:
             messages.success(request, _("已移交强制报告。"))
@@ -411,7 +411,7 @@ class CampaignVillageView(CapabilityMixin, View):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+            messages.error(request, _("；").join(m for ms in exc.message_dict.values() for m in ms))
         else:
             messages.success(request, _("已确认：%(child)s") % {"child": child.name})
         return redirect(reverse("census_village", kwargs={"pk": part.pk}) + f"#child-{child.pk}")
