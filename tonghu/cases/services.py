@@ -44,7 +44,7 @@ from .models import (
 )
 from .rules import rules_for_region
 from .selectors import is_case_team, receiving_department
-from tonghu.core.texts import choice, encode, msg
+from tonghu.core.texts import choice, encode, msg, pick
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -351,10 +351,10 @@ def case_assess(*, actor, case: Case, assessed_on: dt.date, scores: dict, overri
         try:
             value = int(value)
         except (TypeError, ValueError):
-            errors.setdefault(f"score_{ind['code']}", []).append(_("请为“%(name)s”评分。") % {"name": ind["zh"]})
+            errors.setdefault(f"score_{ind['code']}", []).append(_("请为“%(name)s”评分。") % {"name": pick(ind)})
             continue
         if not 0 <= value <= rules.max_score:
-            errors.setdefault(f"score_{ind['code']}", []).append(_("“%(name)s”的评分应在0至%(max)d之间。") % {"name": ind["zh"], "max": rules.max_score})
+            errors.setdefault(f"score_{ind['code']}", []).append(_("“%(name)s”的评分应在0至%(max)d之间。") % {"name": pick(ind), "max": rules.max_score})
         clean[ind["code"]] = value
     if override_level and override_level not in RiskLevel.values:
         errors.setdefault("override_level", []).append(_("请选择有效的监护风险等级。"))

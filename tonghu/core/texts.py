@@ -221,3 +221,17 @@ def choice(obj, field: str):
         if key == value:
             return label
     return value
+
+
+def pick(entry, key: str = "") -> str:
+    """A profile entry's text in the active language: ``entry`` holds ``zh`` and maybe ``en`` (a jurisdiction
+    profile's indicator, level or trigger); Chinese when there is no English. ``key`` prefixes the field names
+    (``pick(e, "label_")`` reads ``label_zh`` / ``label_en``)."""
+    from django.utils.translation import get_language
+
+    if not entry:
+        return ""
+    get = entry.get if hasattr(entry, "get") else lambda k, d=None: getattr(entry, k, d)
+    if (get_language() or "").startswith("en") and get(f"{key}en"):
+        return str(get(f"{key}en"))
+    return str(get(f"{key}zh") or "")

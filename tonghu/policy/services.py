@@ -36,7 +36,7 @@ from tonghu.audit.services import audit_log, diff
 from . import engine
 from .childfacts import child_facts, facts_queryset
 from .facts import ChildFacts, FactsError
-from .labels import ENTRY_SECTIONS, profile_error_zh, scheme_label
+from .labels import ENTRY_SECTIONS, profile_error_zh
 from .models import (
     ChangeTrigger,
     ChildClassification,
@@ -582,7 +582,11 @@ def gap_decide(*, actor, gap: EntitlementGap, decision: str, note: str = "") -> 
     GapDecision.objects.create(gap=gap, decision=decision, note=note, decided_by=actor)
     from .selectors import SENSITIVE_SCHEMES
 
-    scheme = str(_("受限信息")) if gap.scheme in SENSITIVE_SCHEMES else scheme_label(gap.scheme)
+    from .labels import SCHEME_LABELS
+    from .selectors import RESTRICTED
+
+    # lazy labels: stored as message ids, so the audit summary reads in the auditor's language (issue 11 §5)
+    scheme = RESTRICTED if gap.scheme in SENSITIVE_SCHEMES else SCHEME_LABELS.get(gap.scheme, gap.scheme)
     audit_log(actor=actor, action="update", obj=gap.child,
               summary=msg("应保尽保处理：%(s)s — %(d)s", s=scheme, d=Decision(decision).label),
               changes=diff(before, {"decision": decision, "decision_note": note}))

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tonghu.core.models import Region
@@ -177,7 +178,7 @@ def quarterly_visit_rows(child, year: int) -> list[dict]:
         if v.measures:
             row["measures"].append(v.measures)
     for row in rows:
-        row["dates_text"] = _("、").join(_("%(month)s月%(day)s日") % {"month": d.month, "day": d.day} for d in row["dates"])
+        row["dates_text"] = _("、").join(date_format(d, "MONTH_DAY_FORMAT") for d in row["dates"])
         row["problems_text"] = _("；").join(row["problems"])
         row["measures_text"] = _("；").join(dict.fromkeys(row["measures"]))
     return rows

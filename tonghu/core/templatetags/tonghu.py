@@ -63,3 +63,11 @@ def stored(text) -> str:
     from tonghu.core.texts import render
 
     return render(text)
+
+
+@register.filter
+def pick(entry, key: str = "") -> str:
+    """A profile entry (``{zh: …, en: …}``) in the reader's language: ``{{ indicator|pick }}``."""
+    from tonghu.core.texts import pick as pick_text
+
+    return pick_text(entry, key)
