@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tonghu.audit.services import audit_log, diff
 
@@ -50,7 +51,7 @@ from .models import (
 )
 from .profile import Profile, ProfileError, read_profile_documents
 from .store import documents_from_db, jsonable, revive_dates
-from tonghu.core.texts import msg
+from tonghu.core.texts import encode, joined, msg
 
 log = logging.getLogger(__name__)
 
@@ -346,10 +347,11 @@ def _reason(trigger: str, previous: ChildClassification | None, on: dt.date, giv
     if given:
         return given
     if trigger == ChangeTrigger.DATE and previous is not None and previous.next_change:
-        causes = "、".join(previous.next_change.get("causes_zh") or [])
+        causes = previous.next_change.get("causes_zh") or []  # the engine's words (Chinese only)
         when = previous.next_change.get("date") or on.isoformat()
-        return _("%(when)s：%(causes)s") % {"when": when, "causes": causes} if causes else _("时间推移")
-    return str(ChangeTrigger(trigger).label)
+        # stored language-neutral and shown with |stored (issue 11 §5)
+        return encode(msg("%(when)s：%(causes)s", when=when, causes=joined(causes, gettext_noop("、")))) if causes else encode(msg("时间推移"))
+    return encode(ChangeTrigger(trigger).label)
 
 
 def _recipients(child) -> list:
@@ -432,7 +434,7 @@ def classification_refresh(*, child, on: dt.date | None = None, trigger: str = C
     reason_text = _reason(trigger, previous, on, reason)
     if previous is None and trigger != ChangeTrigger.MANUAL:
         trigger = ChangeTrigger.INITIAL
-        reason_text = reason or str(ChangeTrigger.INITIAL.label)
+        reason_text = reason or encode(ChangeTrigger.INITIAL.label)
     _apply(obj, result, now)
     obj.save()
     _sync_gaps(child, result["gaps"], on)
@@ -448,13 +450,14 @@ def classification_refresh(*, child, on: dt.date | None = None, trigger: str = C
             if notify and (change.entered or change.left):
                 change.notified = _notify(change, child)
                 change.save(update_fields=["notified"])
-            from .selectors import SENSITIVE_KEYS, describe_categories
+            from .selectors import SENSITIVE_KEYS, describe_categories_msg
 
             def hide(keys):  # the audit trail never carries sensitive facts (docs/permissions.md rule 7)
                 return [str(_("受限信息")) if k in SENSITIVE_KEYS else k for k in keys]
 
             audit_log(actor=actor or SYSTEM, action="status", obj=child,
-                      summary=msg("儿童类别变化：%(a)s → %(b)s（%(r)s）", a=describe_categories(before_cats, False), b=describe_categories(after_cats, False), r=reason_text),
+                      summary=msg("儿童类别变化：%(a)s → %(b)s（%(r)s）", a=describe_categories_msg(before_cats, False),
+                                  b=describe_categories_msg(after_cats, False), r=reason_text),
                       changes={"categories": [hide(before_cats), hide(after_cats)],
                                "pending": [hide(before_pending), hide(after_pending)]})
     return obj
@@ -489,7 +492,7 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
         batch_c.append(obj)
         batch_h.append(ClassificationChange(child=child, on=on, to_categories=result["categories"],
                                             to_pending=result["pending"], entered=result["categories"],
-                                            trigger=ChangeTrigger.INITIAL, reason=str(ChangeTrigger.INITIAL.label),
+                                            trigger=ChangeTrigger.INITIAL, reason=encode(ChangeTrigger.INITIAL.label),
                                             profile_key=result["profile_key"], profile_version=result["profile_version"]))
         for g in result["gaps"]:
             batch_g.append(EntitlementGap(child=child, scheme=g["scheme"], status=g["status"], reason_zh=g["reason_zh"],
