@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tonghu.accounts.models import User
-from tonghu.accounts.roles import Department, Role
+from tonghu.core.roles import Department, Role
 from tonghu.core.capabilities import has_capability
 from tonghu.core.models import Region
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Department
+from tonghu.core.roles import Department
 from tonghu.core.scoping import ScopedManager
 
 

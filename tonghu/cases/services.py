@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tonghu.accounts.models import User
-from tonghu.accounts.roles import COUNTY_STAFF, Department, Role
+from tonghu.core.roles import COUNTY_STAFF, Department, Role
 from tonghu.audit.services import audit_log, diff
 from tonghu.core.models import Region
 from tonghu.core.scoping import in_scope

@@ -353,7 +353,7 @@ def _reason(trigger: str, previous: ChildClassification | None, on: dt.date, giv
 
 def _recipients(child) -> list:
     from tonghu.accounts.models import User
-    from tonghu.accounts.roles import Role
+    from tonghu.core.roles import Role
 
     people = []
     director = getattr(child, "director", None)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.audit.services import audit_log, diff
 from tonghu.core.capabilities import has_capability
 from tonghu.core.scoping import in_scope, prefix_range
