@@ -6,7 +6,6 @@ changes a schedule (a visit recorded, a fact changed, the nightly run) calls it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 import logging
 import os
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from tonghu.core.roles import Role
 from tonghu.audit.services import audit_log, diff
+from tonghu.cases.services import report_from_visit
 from tonghu.core.capabilities import has_capability
 from tonghu.core.scoping import in_scope, prefix_range
 from tonghu.policy import engine
@@ -170,12 +170,9 @@ HOME_VISIT_REQUIRED = {
 
 
 def cases_report_function():
-    """``tonghu.cases.services.report_from_visit`` if the cases app provides it (it is built separately)."""
-    try:
-        module = importlib.import_module("tonghu.cases.services")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "report_from_visit", None)
+    """The intake a visit that found harm is handed to: ``tonghu.cases.services.report_from_visit`` (R-C5). One
+    function so that tests can stand in for the intake."""
+    return report_from_visit
 
 
 def _visits_rules(village_code: str, today: dt.date):
