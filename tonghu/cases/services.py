@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tonghu.accounts.models import User
+from tonghu.accounts.selectors import responsible_users
 from tonghu.core.roles import COUNTY_STAFF, Department, Role
 from tonghu.audit.services import audit_log, diff
 from tonghu.core.models import Region
@@ -52,25 +52,11 @@ def _now():
     return timezone.now()
 
 
-def _covering_codes(region_code: str) -> list[str]:
-    """The region and every ancestor (a user placed at any of them has the region in scope)."""
-    return sorted({region_code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)})
-
-
-def users_covering(region_code: str, *, roles=None, departments=None):
-    qs = User.objects.filter(is_active=True, region_id__in=_covering_codes(region_code))
-    if roles is not None:
-        qs = qs.filter(role__in=list(roles))
-    if departments is not None:
-        qs = qs.filter(department__in=list(departments))
-    return qs
-
-
 def receivers(report: Report, department: str):
     """The users who receive a report for ``department`` (civil affairs = the county staff)."""
     if department == Department.CIVIL_AFFAIRS:
-        return users_covering(report.region_id, roles=COUNTY_STAFF)
-    return users_covering(report.region_id, roles=[Role.REPORTER], departments=[department]).exclude(pk=report.reporter_id)
+        return responsible_users(report.region_id, COUNTY_STAFF)
+    return responsible_users(report.region_id, Role.REPORTER, departments=[department]).exclude(pk=report.reporter_id)
 
 
 _SEND = contextvars.ContextVar("cases_notify_send", default=True)
@@ -560,7 +546,7 @@ def case_request_closure(*, actor, case: Case, summary: str, outcome_for_reporte
     case.closure_requested_at, case.closure_requested_by = now, actor
     case.save()
     _event(case.report, actor, "closure_requested", _("申请结案"), at=now)
-    for manager in users_covering(case.region_id, roles=[Role.COUNTY_MANAGER]):
+    for manager in responsible_users(case.region_id, Role.COUNTY_MANAGER):
         notify(manager, _("个案 %(number)s 申请结案，请审批。") % {"number": case.number}, reverse("case_close_approve", kwargs={"pk": case.pk}))
     audit_log(actor=actor, action="update", obj=case, summary="申请结案", changes=diff(before, {"status": case.status}))
     return case
@@ -661,7 +647,7 @@ def escalate_overdue(*, now=None) -> int:
                     "due": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")}
                 _event(d.report, None, "escalated", text, at=now)
                 url = reverse("report_received", kwargs={"pk": d.report_id}) if level_role in COUNTY_STAFF else reverse("case_figures")
-                for user in users_covering(d.report.region_id, roles=[level_role]):
+                for user in responsible_users(d.report.region_id, level_role):
                     notify(user, text, url)
                 audit_log(actor="system", action="update", obj=d.report, summary="逾期上报",
                           changes={"deadline": d.kind, "department": d.department, "escalation_level": [d.escalation_level - 1, d.escalation_level]})
