@@ -25,11 +25,6 @@ REPO = ROOT.parent
 ALLOWED: dict[tuple[str, str], str] = {
     # Notifications live in visits today; they move to core in branch i18n (then these entries go).
     ("tonghu/policy/services.py", "tonghu.visits.notify"): "moves to core in branch i18n",
-    # The region import writes the audit trail, and the audit trail (AuditEntry → the user model) cannot sit in
-    # core. Follow-up: move the region writes (core/services.py, its page and command) into an app above audit.
-    ("tonghu/core/services.py", "tonghu.audit.services"): "region import audits its writes; region writes to move up",
-    # views.py belongs to the view-kit branch (the lead's); the import becomes tonghu.core.roles at that merge.
-    ("tonghu/core/views.py", "tonghu.accounts.roles"): "switch to tonghu.core.roles when the view kit lands",
 }
 
 
