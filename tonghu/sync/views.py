@@ -150,11 +150,14 @@ class PushView(CapabilityMixin, View):
 
     def post(self, request):
         try:
-            payload = json.loads(request.body.decode("utf-8") or "{}")
+            if request.content_type == "application/json":
+                payload = json.loads(request.body.decode("utf-8") or "{}")
+            else:  # a form post carries the queue as one field (and an empty post is an empty sync)
+                payload = {"items": json.loads(request.POST.get("items") or "[]")}
         except (UnicodeDecodeError, json.JSONDecodeError):
             return JsonResponse({"error": _("格式错误：请求内容不是 JSON。")}, status=400)
         try:
-            results = services.push(user=request.user, items=payload.get("items") if isinstance(payload, dict) else None)
+            results = services.push(user=request.user, items=payload.get("items", []) if isinstance(payload, dict) else None)
         except ValidationError as exc:
             return JsonResponse({"error": "；".join(exc.messages)}, status=400)
         except PermissionDenied:

@@ -184,3 +184,12 @@ def test_the_shell_and_its_worker_name_a_versioned_cache(client, director):
     assert f'"{shell_version()}"' in body and "/static/sync/app.js" in body
     manifest = client.get(reverse("sync_manifest")).json()
     assert manifest["start_url"] == reverse("sync_app") and manifest["display"] == "standalone"
+
+
+def test_an_empty_sync_answers_nothing_and_a_broken_one_says_why(client, director):
+    client.force_login(director)
+    assert client.post(reverse("sync_push")).json() == {"results": []}
+    broken = client.post(reverse("sync_push"), data="{not json", content_type="application/json")
+    assert broken.status_code == 400 and "JSON" in broken.json()["error"]
+    not_a_list = client.post(reverse("sync_push"), data=json.dumps({"items": {"a": 1}}), content_type="application/json")
+    assert not_a_list.status_code == 400 and "列表" in not_a_list.json()["error"]
