@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "tonghu.policy",
     "tonghu.visits",
     "tonghu.cases",
+    "tonghu.exchange",
     "tonghu.api",
     "tonghu.sync",
     "django.contrib.auth",
