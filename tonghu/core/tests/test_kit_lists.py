@@ -15,29 +15,43 @@ from tonghu.accounts.roles import Role
 from tonghu.core.capabilities import endpoints, has_capability
 from tonghu.core.tests.test_permission_matrix import Ctx
 
-# (URL name, the role that uses it) — each list converted to KitListView + Table
+def _jobs(user, world, stranger):
+    """Two jobs of the user, one of somebody else (a job is its starter's alone)."""
+    from tonghu.core.models import Job
+
+    mine = [Job.objects.create(kind="regions_import", label=f"kit-job-{i}", created_by=user) for i in (1, 2)]
+    other = Job.objects.create(kind="regions_import", label="kit-job-other", created_by=stranger)
+    return [j.label for j in mine], other.label
+
+
+# (URL name, the role that uses it or None for the first holding the capability, rows maker or None for the
+# objects the app's access.py makes for the permission matrix) — each list converted to KitListView + Table
 CONVERTED = [
-    ("case_list", Role.COUNTY_OFFICER),
-    ("review_queue", None),
-    ("report_mine", None),
+    ("case_list", Role.COUNTY_OFFICER, None),
+    ("review_queue", None, None),
+    ("report_mine", None, None),
+    ("job_list", Role.SUPERVISOR, _jobs),
 ]
 
 
-@pytest.mark.parametrize("name,role", CONVERTED)
-def test_a_converted_list_sorts_pages_and_exports_only_the_users_region(name, role, users, world, client, make_user):
+@pytest.mark.parametrize("name,role,maker", CONVERTED)
+def test_a_converted_list_sorts_pages_and_exports_only_the_users_region(name, role, maker, users, world, client, make_user):
     ep = endpoints()[name]
     view = resolve(reverse(name)).func.view_class
     user = users[role] if role else next(u for r, u in users.items() if has_capability(u, ep.capability))
     stranger = make_user(Role.COUNTY_OFFICER, "533401000000")
     client.force_login(user)
-    markers = []
-    for _ in range(2):
-        ctx = Ctx(user, world[IN_SCOPE_VILLAGE], True, stranger)
-        ep.make_object(ctx)
-        markers.append(ep.list_marker(ctx, {}))
-    out = Ctx(user, world[OUT_OF_SCOPE_VILLAGE], False, stranger)
-    ep.make_object(out)
-    outside = ep.list_marker(out, {})
+    if maker is not None:
+        markers, outside = maker(user, world, stranger)
+    else:
+        markers = []
+        for _ in range(2):
+            ctx = Ctx(user, world[IN_SCOPE_VILLAGE], True, stranger)
+            ep.make_object(ctx)
+            markers.append(ep.list_marker(ctx, {}))
+        out = Ctx(user, world[OUT_OF_SCOPE_VILLAGE], False, stranger)
+        ep.make_object(out)
+        outside = ep.list_marker(out, {})
     url = reverse(name)
 
     old = view.paginate_by
