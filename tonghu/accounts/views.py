@@ -13,7 +13,9 @@ from django.views.generic import TemplateView
 
 from tonghu.audit.services import audit_log
 from tonghu.core.views import CapabilityMixin, ScopedListView
-from tonghu.core.viewkit import ServiceFormView
+from django.utils.translation import gettext_lazy
+
+from tonghu.core.viewkit import KitListView, ServiceFormView, Table, tables
 
 from tonghu.core.middleware import client_ip
 
@@ -88,10 +90,37 @@ class PasswordChangeDoneView(CapabilityMixin, auth_views.PasswordChangeDoneView)
     template_name = "accounts/password_change_done.html"
 
 
-class UserListView(ScopedListView):
+class UserTable(Table):
+    username = tables.Column(verbose_name=gettext_lazy("用户名"), linkify=("user_edit", {"pk": tables.A("pk")}))
+    full_name = tables.Column(verbose_name=gettext_lazy("姓名"))
+    role = tables.TemplateColumn(
+        '{% load i18n %}{{ record.get_role_display|default:"—" }}{% for r in record.role_requests.all %}{% if r.status == "pending" %} '
+        '<span class="badge text-bg-warning">{% blocktranslate with role=r.get_role_display %}待审批：{{ role }}{% endblocktranslate %}</span>'
+        '{% endif %}{% endfor %}', verbose_name=gettext_lazy("角色"), order_by=("role",))
+    region = tables.Column(verbose_name=gettext_lazy("所属区域"), accessor="region__name", order_by=("region_id",))
+    is_active = tables.Column(verbose_name=gettext_lazy("状态"))
+
+    class Meta(Table.Meta):
+        model = User
+        fields = ("username", "full_name", "role", "region", "is_active")
+        empty_text = gettext_lazy("没有用户。")
+
+    def render_is_active(self, value):
+        return _("启用") if value else _("停用")
+
+    def value_role(self, record):
+        return record.get_role_display()
+
+
+class UserListView(KitListView):
+    """The accounts of the administrator's region: search by user name or name, filter by role."""
+
     model = User
     capability = "accounts.manage_users"
     template_name = "accounts/user_list.html"
+    table_class = UserTable
+    title = gettext_lazy("用户管理")
+    export_name = "users"
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("region").prefetch_related("role_requests")
@@ -103,7 +132,7 @@ class UserListView(ScopedListView):
         role = self.request.GET.get("role")
         if role:
             qs = qs.filter(role=role)
-        return qs
+        return qs.order_by("username")
 
 
 def _user_for_edit(*, user, pk, **kwargs) -> User:
