@@ -126,6 +126,25 @@ def user_save(*, actor: User, user: User, before: dict) -> RoleRequest | None:
         return req
 
 
+AUDITED_FIELDS = ["username", "full_name", "role", "region_id", "department", "unit", "phone", "is_active"]
+
+
+def user_admin_save(*, actor: User, user: User, before: dict, password_changed: bool = False) -> RoleRequest | None:
+    """The user-management form's save: :func:`user_save` and the audit entry of what changed (a new password shown
+    as ``***``), in one transaction. ``before`` is the account's :data:`AUDITED_FIELDS` before the form bound
+    (empty for a new account). Returns the pending role request, if the change needs approval."""
+    from tonghu.audit.services import diff
+
+    with transaction.atomic():
+        req = user_save(actor=actor, user=user, before=before)
+        changes = diff(before, {f: getattr(user, f) for f in AUDITED_FIELDS})
+        if password_changed:
+            changes["password"] = ["***", "***"]
+        audit_log(actor=actor, action="admin", obj=user, region_code=user.region_id or "",
+                  summary=_("新建用户") if not before else _("修改用户"), changes=changes)
+    return req
+
+
 def role_decide(*, actor: User, request: RoleRequest, approve: bool, reason: str = "") -> RoleRequest:
     """Approve or reject a pending request. Only a holder of ``accounts.approve_accounts`` whose region contains
     the requested region may decide, never the requester, never the account itself, never a system administrator."""

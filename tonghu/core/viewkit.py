@@ -75,12 +75,15 @@ class CapabilityMixin:
 
             raise PermissionDenied
 
-    def load(self, request, *args, **kwargs) -> None:
-        """Fetch what the URL names (through a selector); runs after the capability check, before the handler."""
+    def load(self, request, *args, **kwargs):
+        """Fetch what the URL names (through a selector); runs after the capability check, before the handler.
+        It may answer instead of the page by returning a response (an action that no longer applies redirects)."""
 
     def dispatch(self, request, *args, **kwargs):
         self.check_capability(request)
-        self.load(request, *args, **kwargs)
+        answer = self.load(request, *args, **kwargs)
+        if answer is not None:
+            return answer
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -139,8 +142,13 @@ class Table(tables.Table):
 class ScopedQuerysetMixin(CapabilityMixin):
     model = None
     kit_scoped = True
+    # a selector ``rows_selector(user=…)`` giving the rows in scope when that is narrower than ``visible_to``
+    # (a case only for its team, a reporter's own reports); without one, ``model.objects.visible_to``
+    rows_selector = None
 
     def get_queryset(self):
+        if self.rows_selector is not None:
+            return self.rows_selector(user=self.request.user)
         if self.model is None:
             raise ImproperlyConfigured(f"{type(self).__name__} names no model")
         return self.model.objects.visible_to(self.request.user, self.capability)
@@ -298,7 +306,7 @@ class ServiceFormView(TitleMixin, IdempotentViewMixin, EditConflictMixin, Capabi
             self.deny_with_404 = True
         super().check_capability(request)
 
-    def load(self, request, *args, **kwargs) -> None:
+    def load(self, request, *args, **kwargs):
         if self.target_selector is not None:
             self.target = self.target_selector(user=request.user, **kwargs)
 
