@@ -84,7 +84,16 @@ LITERAL_PENDING = {
     "tonghu/policy/jsonl.py": 10,
     "tonghu/policy/labels.py": 4,
     "tonghu/policy/profile.py": 2,
-    "tonghu/policy/rules.py": 234,
+    "tonghu/accounts/views.py": 1,  # template text of a table column (its words are inside {% translate %})
+    "tonghu/cases/views.py": 2,  # template text of a table column (its words are inside {% translate %})
+    "tonghu/exchange/services.py": 1,
+    "tonghu/policy/rules/base.py": 18,
+    "tonghu/policy/rules/categories.py": 50,
+    "tonghu/policy/rules/entitlements.py": 19,
+    "tonghu/policy/rules/left_behind.py": 67,
+    "tonghu/policy/rules/parents.py": 67,
+    "tonghu/policy/rules/single_parent.py": 9,
+    "tonghu/policy/rules/triggers.py": 4,
     "tonghu/policy/selectors.py": 47,
     "tonghu/policy/services.py": 1,
     "tonghu/registry/access_ledger.py": 1,

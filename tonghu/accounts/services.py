@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tonghu.audit.services import audit_log
 
 from .models import ApiToken, RequestStatus, RoleDecision, RoleRequest, User, UserSession
-from .roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.texts import choice, msg
 
 # Capabilities that open children's data (files, cases, visits, the audit trail that names them). A role holding
@@ -125,6 +125,25 @@ def user_save(*, actor: User, user: User, before: dict) -> RoleRequest | None:
         audit_log(actor=actor, action="admin", obj=user, region_code=requested[1] or "",
                   summary=msg("申请为用户设定角色“%(role)s”，待审批", role=choice(req, "role")))
         return req
+
+
+AUDITED_FIELDS = ["username", "full_name", "role", "region_id", "department", "unit", "phone", "is_active"]
+
+
+def user_admin_save(*, actor: User, user: User, before: dict, password_changed: bool = False) -> RoleRequest | None:
+    """The user-management form's save: :func:`user_save` and the audit entry of what changed (a new password shown
+    as ``***``), in one transaction. ``before`` is the account's :data:`AUDITED_FIELDS` before the form bound
+    (empty for a new account). Returns the pending role request, if the change needs approval."""
+    from tonghu.audit.services import diff
+
+    with transaction.atomic():
+        req = user_save(actor=actor, user=user, before=before)
+        changes = diff(before, {f: getattr(user, f) for f in AUDITED_FIELDS})
+        if password_changed:
+            changes["password"] = ["***", "***"]
+        audit_log(actor=actor, action="admin", obj=user, region_code=user.region_id or "",
+                  summary=msg("新建用户") if not before else msg("修改用户"), changes=changes)
+    return req
 
 
 def role_decide(*, actor: User, request: RoleRequest, approve: bool, reason: str = "") -> RoleRequest:

@@ -1,18 +1,21 @@
 """Login, password change, and the system administrator's user management (within their region)."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.contrib.auth import logout
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from tonghu.audit.services import audit_log, diff
+from tonghu.audit.services import audit_log
 from tonghu.core.views import CapabilityMixin, ScopedListView
+from django.utils.translation import gettext_lazy
+
+from tonghu.core.viewkit import KitListView, ServiceFormView, Table, tables
 
 from tonghu.core.middleware import client_ip
 
@@ -21,15 +24,17 @@ from .forms import UserForm
 from .models import RoleRequest, User
 from tonghu.core.texts import msg
 
-AUDITED_FIELDS = ["username", "full_name", "role", "region_id", "department", "unit", "phone", "is_active"]
+AUDITED_FIELDS = services.AUDITED_FIELDS
 
 
 class LoginView(auth_views.LoginView):
+    unscoped_reason = "the login page: nobody is logged in yet"
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
 
 class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
+    scope_note = "the logged-in user's own account"
     capability_optional = True
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("password_change_done")
@@ -44,6 +49,7 @@ class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
 
 class AccountView(CapabilityMixin, TemplateView):
     """The user's own account: their login sessions and API tokens still alive, and "sign out everywhere"."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     template_name = "accounts/account.html"
@@ -66,6 +72,7 @@ class AccountView(CapabilityMixin, TemplateView):
 
 class SignOutEverywhereView(CapabilityMixin, View):
     """POST: end every session (this one too) and revoke every API token of the user."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     http_method_names = ["post"]
@@ -79,14 +86,42 @@ class SignOutEverywhereView(CapabilityMixin, View):
 
 
 class PasswordChangeDoneView(CapabilityMixin, auth_views.PasswordChangeDoneView):
+    scope_note = "the logged-in user's own account"
     capability_optional = True
     template_name = "accounts/password_change_done.html"
 
 
-class UserListView(ScopedListView):
+class UserTable(Table):
+    username = tables.Column(verbose_name=gettext_lazy("用户名"), linkify=("user_edit", {"pk": tables.A("pk")}))
+    full_name = tables.Column(verbose_name=gettext_lazy("姓名"))
+    role = tables.TemplateColumn(
+        '{% load i18n %}{{ record.get_role_display|default:"—" }}{% for r in record.role_requests.all %}{% if r.status == "pending" %} '
+        '<span class="badge text-bg-warning">{% blocktranslate with role=r.get_role_display %}待审批：{{ role }}{% endblocktranslate %}</span>'
+        '{% endif %}{% endfor %}', verbose_name=gettext_lazy("角色"), order_by=("role",))
+    region = tables.Column(verbose_name=gettext_lazy("所属区域"), accessor="region__name", order_by=("region_id",))
+    is_active = tables.Column(verbose_name=gettext_lazy("状态"))
+
+    class Meta(Table.Meta):
+        model = User
+        fields = ("username", "full_name", "role", "region", "is_active")
+        empty_text = gettext_lazy("没有用户。")
+
+    def render_is_active(self, value):
+        return _("启用") if value else _("停用")
+
+    def value_role(self, record):
+        return record.get_role_display()
+
+
+class UserListView(KitListView):
+    """The accounts of the administrator's region: search by user name or name, filter by role."""
+
     model = User
     capability = "accounts.manage_users"
     template_name = "accounts/user_list.html"
+    table_class = UserTable
+    title = gettext_lazy("用户管理")
+    export_name = "users"
 
     def get_queryset(self):
         qs = super().get_queryset().select_related("region").prefetch_related("role_requests")
@@ -98,50 +133,51 @@ class UserListView(ScopedListView):
         role = self.request.GET.get("role")
         if role:
             qs = qs.filter(role=role)
-        return qs
+        return qs.order_by("username")
 
 
-class UserEditView(CapabilityMixin, FormView):
+def _user_for_edit(*, user, pk, **kwargs) -> User:
+    return get_object_or_404(User.objects.visible_to(user, "accounts.manage_users"), pk=pk)
+
+
+class UserEditView(ServiceFormView):
+    """An account of the administrator's region: a change of role that opens children's data waits for approval."""
+
     capability = "accounts.manage_users"
-    deny_with_404 = True
     template_name = "accounts/user_form.html"
     form_class = UserForm
+    target_selector = staticmethod(_user_for_edit)
+    role_request = None
 
-    def get_object(self):
-        if "pk" not in self.kwargs:
-            return None
-        return get_object_or_404(User.objects.visible_to(self.request.user, self.capability), pk=self.kwargs["pk"])
+    def load(self, request, *args, **kwargs):
+        super().load(request, *args, **kwargs)
+        # Snapshot before the form binds: ModelForm validation writes the submitted values onto the instance.
+        self.before = {f: getattr(self.target, f) for f in AUDITED_FIELDS} if self.target else {}
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.object = self.get_object()
-        # Snapshot before the form binds: ModelForm validation writes the submitted values onto the instance.
-        self.before = {f: getattr(self.object, f) for f in AUDITED_FIELDS} if self.object else {}
-        kwargs["instance"] = self.object
-        kwargs["manager"] = self.request.user
-        return kwargs
+        return super().get_form_kwargs() | {"instance": self.target, "manager": self.request.user}
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["object"] = self.object
-        return ctx
+        return super().get_context_data(**kwargs) | {"object": self.target}
+
+    def perform(self, form, target):
+        self.role_request = services.user_admin_save(actor=self.request.user, user=form.save(commit=False), before=self.before,
+                                                     password_changed=bool(form.cleaned_data.get("password")))
+        return form.instance
+
+    def get_success_message(self, user):
+        return _("已保存用户“%(name)s”。") % {"name": user}
 
     def form_valid(self, form):
-        before = self.before
-        with transaction.atomic():
-            request = services.user_save(actor=self.request.user, user=form.save(commit=False), before=before)
-            user = form.instance
-            after = {f: getattr(user, f) for f in AUDITED_FIELDS}
-            changes = diff(before, after)
-            if form.cleaned_data.get("password"):
-                changes["password"] = ["***", "***"]
-            audit_log(actor=self.request.user, action="admin", obj=user, region_code=user.region_id or "",
-                      summary=msg("新建用户") if not before else msg("修改用户"), changes=changes)
-        messages.success(self.request, _("已保存用户“%(name)s”。") % {"name": user})
-        if request is not None:
+        response = super().form_valid(form)
+        req = self.role_request
+        if req is not None:
             messages.warning(self.request, _("角色“%(role)s”（%(region)s）可查看儿童信息，须经该区域的县级民政负责人或上级民政工作人员审批后才生效；"
-                                             "在此之前该账号保持原角色。") % {"role": request.get_role_display(), "region": request.region.name})
-        return redirect("user_list")
+                                             "在此之前该账号保持原角色。") % {"role": req.get_role_display(), "region": req.region.name})
+        return response
+
+    def get_success_url(self, result=None):
+        return reverse("user_list")
 
 
 class ApprovalListView(ScopedListView):
@@ -159,37 +195,59 @@ class ApprovalListView(ScopedListView):
                 .order_by("pending_first", "-requested_at", "-id"))
 
 
-class ApprovalDecideView(CapabilityMixin, View):
-    """POST ``decision=approve|reject`` (and an optional ``reason``) on one request in the approver's region."""
+def _role_request_open(*, user, pk, **kwargs) -> RoleRequest:
+    return get_object_or_404(RoleRequest.objects.visible_to(user, services.APPROVE), pk=pk)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    reason = forms.CharField(required=False)
+
+
+class ApprovalDecideView(ServiceFormView):
+    """POST ``decision=approve|reject`` (and an optional ``reason``) on one request in the approver's region; the
+    outcome (or why it could not be done) is a message on the approval list."""
 
     capability = services.APPROVE
-    deny_with_404 = True
+    form_class = DecisionForm
+    target_selector = staticmethod(_role_request_open)
     http_method_names = ["post"]
 
-    def post(self, request, pk):
-        req = get_object_or_404(RoleRequest.objects.visible_to(request.user, self.capability), pk=pk)
-        decision = request.POST.get("decision")
-        if decision not in ("approve", "reject"):
-            messages.error(request, _("请选择“批准”或“驳回”。"))
-            return redirect("approval_list")
-        try:
-            services.role_decide(actor=request.user, request=req, approve=decision == "approve", reason=request.POST.get("reason", ""))
-        except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, _("未能处理用户“%(name)s”的申请：%(reason)s") % {"name": req.user, "reason": " ".join(getattr(exc, "messages", None) or [str(exc)])})
-            return redirect("approval_list")
-        messages.success(request, (_("已批准用户“%(name)s”的角色“%(role)s”。") if decision == "approve" else _("已驳回用户“%(name)s”的角色申请“%(role)s”。"))
-                         % {"name": req.user, "role": req.get_role_display()})
+    def form_invalid(self, form):
+        messages.error(self.request, _("请选择“批准”或“驳回”。"))
         return redirect("approval_list")
+
+    def perform(self, form, target):
+        try:
+            return services.role_decide(actor=self.request.user, request=target, approve=form.cleaned_data["decision"] == "approve",
+                                        reason=form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def service_error(self, form, exc):
+        messages.error(self.request, _("未能处理用户“%(name)s”的申请：%(reason)s") % {"name": self.target.user, "reason": " ".join(exc.messages)})
+        return redirect("approval_list")
+
+    def get_success_message(self, req):
+        approved = self.request.POST.get("decision") == "approve"
+        return ((_("已批准用户“%(name)s”的角色“%(role)s”。") if approved else _("已驳回用户“%(name)s”的角色申请“%(role)s”。"))
+                % {"name": self.target.user, "role": self.target.get_role_display()})
+
+    def get_success_url(self, result=None):
+        return reverse("approval_list")
 
 
 class UserCreateView(UserEditView):
-    deny_with_404 = False
+    """A new account (403 for a role without the capability: there is no object to hide)."""
+
+    target_selector = None
 
 
 class TwoFactorSetupView(CapabilityMixin, TemplateView):
     """Enrol an authenticator app: a QR code drawn locally and the secret in words; a valid code confirms it and
     shows ten recovery codes once. A user who already has a device must pass it first (else a stolen password
     would be enough to enrol a new one)."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     template_name = "accounts/two_factor_setup.html"
@@ -236,6 +294,7 @@ class TwoFactorSetupView(CapabilityMixin, TemplateView):
 class TwoFactorVerifyView(CapabilityMixin, TemplateView):
     """The second step of every login of a privileged role: a code from the authenticator app, or a recovery code
     (each works once)."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     template_name = "accounts/two_factor_verify.html"
@@ -265,3 +324,15 @@ def _safe_next(request) -> str:
 
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else reverse("home")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also wipes what the browser keeps for this site (the offline app's encrypted copy of the village's
+    data and its cached pages: ``Clear-Site-Data``, docs/offline.md); the offline key is replaced on the server."""
+
+    unscoped_reason = "logging out: ends the session, shows no data"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -67,6 +67,7 @@ class ReportViewSet(IdempotentAPIMixin, LookupGuardMixin, mixins.CreateModelMixi
     """File a mandatory report (POST) and follow one's own reports (GET): status and plain-words outcome only."""
 
     capability = "cases.report"
+    scope_note = "rows from selectors.reports_filed: the caller's own reports, visible_to (cases.report)"
     serializer_class = ReportStatusSerializer
     filterset_fields = ["status"]
 
@@ -125,6 +126,7 @@ class CaseViewSet(LookupGuardMixin, viewsets.ReadOnlyModelViewSet):
     """Cases the caller may open (county staff, the reviewer, team members); retrieving one is audited."""
 
     capability = "cases.view_case"
+    scope_note = "rows from selectors.cases_visible and one case from selectors.case_open (visible_to, the case team; audited)"
     serializer_class = CaseSerializer
     filterset_fields = ["status", "risk_level"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from tonghu.accounts.roles import COUNTY_STAFF, Department
+from tonghu.core.roles import COUNTY_STAFF, Department
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 
@@ -86,3 +86,53 @@ def due_deadlines(user):
     if dept is None:
         return qs.none()
     return qs.filter(Q(department=dept)).select_related("report", "report__region")
+
+
+# ----------------------------------------------------------------------------- for the pages (view kit)
+
+
+def case_for_team(*, user, pk, **kwargs) -> Case:
+    """A case its team acts on (a form on the case): 404 outside scope or for anyone not on its team."""
+    case = get_object_or_404(cases_visible(user, "cases.view_case").select_related("report", "region"), pk=pk)
+    if not is_case_team(user, case):
+        from django.http import Http404
+
+        raise Http404
+    return case
+
+
+def case_for_review(*, user, pk, **kwargs) -> Case:
+    """A case the procuratorate reviews (每案必查): any case in the reviewer's region."""
+    return get_object_or_404(cases_visible(user, "cases.review").select_related("report", "region"), pk=pk)
+
+
+def report_for_accept(*, user, pk, **kwargs) -> Report:
+    """A report civil affairs may accept or decline (in the user's region)."""
+    return get_object_or_404(Report.objects.visible_to(user, "cases.handle"), pk=pk)
+
+
+def report_filed_open(*, user, pk, **kwargs) -> Report:
+    """One of the user's own reports (what a reporter sees: status and outcome)."""
+    return get_object_or_404(reports_filed(user), pk=pk)
+
+
+def report_received_for(*, user, pk, **kwargs) -> Report:
+    return report_received_open(fetched_by=user, pk=pk)
+
+
+def case_open_for(*, user, pk, **kwargs) -> Case:
+    return case_open(fetched_by=user, pk=pk)
+
+
+def reports_filed_rows(*, user):
+    return reports_filed(user)
+
+
+def cases_rows(*, user):
+    return cases_visible(user).select_related("report", "child", "region")
+
+
+def review_rows(*, user):
+    from django.db.models import Count
+
+    return cases_visible(user, "cases.review").select_related("report", "region").annotate(n_reviews=Count("reviews"))

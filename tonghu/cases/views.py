@@ -1,56 +1,47 @@
+"""Pages of the mandatory reports and cases (R-F, R-N): intake, the receiving inbox, the case and its team's forms,
+the procuratorate's review queue, the figures. Every page is a view of the kit (``core.viewkit``): reads go through
+``selectors`` (scoped, audited where the file is sensitive), every form calls one service."""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 from tonghu.core.forms import add_service_errors
-from tonghu.core.idempotency import IdempotentViewMixin, previous
-from tonghu.core.views import CapabilityMixin, CapabilityView
+from tonghu.core.idempotency import previous
+from tonghu.core.viewkit import KitListView, KitObjectView, KitTemplateView, ServiceFormView, Table, tables
 
 from . import forms as f
-from . import services
+from . import selectors, services
 from .figures import figures_for
 from .models import Case, CaseStatus, Channel, DeadlineKind, Referral, Report, ReportStatus
 from .rules import rules_for_region
-from .selectors import (
-    case_open,
-    cases_visible,
-    is_case_team,
-    may_see_reporter,
-    receiving_department,
-    report_received_open,
-    reports_filed,
-    reports_received,
-)
+from .selectors import cases_visible, is_case_team, may_see_reporter, receiving_department, reports_received
 from tonghu.core.texts import msg
 
 
 # ----------------------------------------------------------------------------------------- intake
 
 
-class ReportCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
+class ReportCreateView(ServiceFormView):
+    """A mandatory report (强制报告) from a unit's form; saved once per client token."""
+
     capability = "cases.report"
     form_class = f.ReportForm
-
-    def get_repeat_url(self, report):
-        return reverse("report_received" if self.channel == Channel.HOTLINE else "report_detail", kwargs={"pk": report.pk})
     template_name = "cases/report_form.html"
+    create_once = True
     channel = Channel.FORM
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
+        return super().get_form_kwargs() | {"user": self.request.user}
 
     def get_initial(self):
         initial = super().get_initial()
@@ -59,11 +50,9 @@ class ReportCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["hotline"] = self.channel == Channel.HOTLINE
-        return ctx
+        return super().get_context_data(**kwargs) | {"hotline": self.channel == Channel.HOTLINE}
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         d = form.cleaned_data
         kwargs = dict(
             situation=d["situation"], what_happened=d["what_happened"], immediate_danger=d["immediate_danger"],
@@ -76,15 +65,13 @@ class ReportCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
             kwargs.update(caller_name=d.get("caller_name", ""), callback_number=d["callback_number"], call_record=d["call_record"])
         else:
             kwargs.update(reporter_unit=d.get("reporter_unit", ""), reporter_phone=d.get("reporter_phone", ""))
-        try:
-            report = self.create_once(lambda: services.report_file(actor=self.request.user, **kwargs))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("报告已提交（编号 %(number)s），已同时转至公安、民政等部门。") % {"number": report.number})
-        if self.channel == Channel.HOTLINE:
-            return redirect("report_received", pk=report.pk)
-        return redirect("report_detail", pk=report.pk)
+        return services.report_file(actor=self.request.user, **kwargs)
+
+    def get_success_message(self, report):
+        return _("报告已提交（编号 %(number)s），已同时转至公安、民政等部门。") % {"number": report.number}
+
+    def get_success_url(self, report=None):
+        return reverse("report_received" if self.channel == Channel.HOTLINE else "report_detail", kwargs={"pk": report.pk})
 
 
 class HotlineCreateView(ReportCreateView):
@@ -93,47 +80,60 @@ class HotlineCreateView(ReportCreateView):
     channel = Channel.HOTLINE
 
 
-class MyReportListView(CapabilityView):
+class MyReportTable(Table):
+    number = tables.Column(verbose_name=gettext_lazy("编号"), linkify=("report_detail", {"pk": tables.A("pk")}),
+                           order_by=("submitted_at", "id"))  # BG + year + id
+    submitted_at = tables.DateTimeColumn(verbose_name=gettext_lazy("报告时间"), format="Y-m-d H:i")
+    status = tables.Column(verbose_name=gettext_lazy("状态"))
+
+    class Meta(Table.Meta):
+        model = Report
+        fields = ("number", "submitted_at", "status")
+        empty_text = gettext_lazy("您还没有提交过报告。")
+
+
+class MyReportListView(KitListView):
+    """A reporter's own reports: number, time, status (never the case details)."""
+
+    model = Report
     capability = "cases.report"
+    rows_selector = staticmethod(selectors.reports_filed_rows)
+    table_class = MyReportTable
     template_name = "cases/report_mine.html"
+    title = gettext_lazy("我的报告")
+    export_name = "my-reports"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["reports"] = reports_filed(self.request.user).order_by("-submitted_at")[:200]
-        return ctx
+    def get_queryset(self):
+        return super().get_queryset().order_by("-submitted_at")
 
 
-class MyReportDetailView(CapabilityView):
+class MyReportDetailView(KitObjectView):
     """What a reporter sees of their report: status and the outcome in plain words — never the case details."""
 
+    model = Report
     capability = "cases.report"
-    deny_with_404 = True
     template_name = "cases/report_detail.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["report"] = get_object_or_404(reports_filed(self.request.user), pk=self.kwargs["pk"])
-        return ctx
+    context_object_name = "report"
+    selector = staticmethod(selectors.report_filed_open)
 
 
 # ----------------------------------------------------------------------------------------- receiving
 
 
-class InboxView(CapabilityView):
+class InboxView(KitTemplateView):
     """Reports routed to the user's department in their region, with what is due (deadlines stored as data)."""
 
     capability = "cases.receive"
     template_name = "cases/inbox.html"
+    scope_note = "reports from selectors.reports_received and deadlines from selectors.due_deadlines (visible_to, the user's department)"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        dept = receiving_department(user)
-        now = timezone.now()
         from .selectors import due_deadlines
 
         ctx["due"] = list(due_deadlines(user).order_by("due_at")[:200])
-        ctx["now"] = now
+        ctx["now"] = timezone.now()
         status = self.request.GET.get("status", "")
         qs = reports_received(user).select_related("region", "child")
         if status in ReportStatus.values:
@@ -141,23 +141,23 @@ class InboxView(CapabilityView):
         ctx["reports"] = qs.order_by("-submitted_at")[:200]
         ctx["status"] = status
         ctx["statuses"] = ReportStatus.choices
-        ctx["department"] = dept
+        ctx["department"] = receiving_department(user)
         return ctx
 
 
-class ReceivedReportView(CapabilityView):
-    capability = "cases.receive"
-    deny_with_404 = True
-    template_name = "cases/report_received.html"
+class ReceivedReportView(KitObjectView):
+    """A report received by the user's department (opening it is audited); POST acknowledges it (签收)."""
 
-    def get_report(self):
-        return report_received_open(fetched_by=self.request.user, pk=self.kwargs["pk"])
+    model = Report
+    capability = "cases.receive"
+    template_name = "cases/report_received.html"
+    context_object_name = "report"
+    selector = staticmethod(selectors.report_received_for)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        report = kwargs.get("report") or self.get_report()
-        ctx["report"] = report
+        report = self.object
         ctx["see_reporter"] = may_see_reporter(user, report)
         ctx["deadlines"] = report.deadlines.all()
         ctx["now"] = timezone.now()
@@ -169,7 +169,7 @@ class ReceivedReportView(CapabilityView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        report = self.get_report()
+        report = self.get_object()
         try:
             services.report_acknowledge(actor=request.user, report=report)
             messages.success(request, _("已签收。"))
@@ -178,84 +178,133 @@ class ReceivedReportView(CapabilityView):
         return redirect("report_received", pk=report.pk)
 
 
-class AcceptView(IdempotentViewMixin, CapabilityMixin, FormView):
+class AcceptView(ServiceFormView):
+    """Accept a report (立案, with the case team) or decline it (不予受理, a second form on the page); either once
+    per client token."""
+
     capability = "cases.handle"
-    deny_with_404 = True
     template_name = "cases/report_accept.html"
+    form_class = f.AcceptForm
+    target_selector = staticmethod(selectors.report_for_accept)
+    create_once = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not has_capability(request.user, self.capability):
-            raise Http404
-        self.report = get_object_or_404(Report.objects.visible_to(request.user, self.capability), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def report(self):
+        return self.target
 
-    def get_form(self, form_class=None):
-        data = self.request.POST if self.request.method == "POST" and self.request.POST.get("action") != "decline" else None
-        return f.AcceptForm(data, report=self.report)
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs() | {"report": self.target}
+        if self.request.POST.get("action") == "decline":
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["report"] = self.report
+        ctx["report"] = self.target
         ctx["decline_form"] = kwargs.get("decline_form") or f.DeclineForm()
         return ctx
 
-    def get_repeat_url(self, obj):
-        return reverse("case_detail", kwargs={"pk": obj.pk}) if isinstance(obj, Case) else reverse("report_received", kwargs={"pk": self.report.pk})
+    def perform(self, form, target):
+        return services.report_accept(actor=self.request.user, report=target, members=form.cleaned_data["members"],
+                                      note=form.cleaned_data["note"])
+
+    def get_success_message(self, case):
+        return _("已受理，立案 %(number)s。") % {"number": case.number}
+
+    def get_success_url(self, obj=None):
+        if isinstance(obj, Case):
+            return reverse("case_detail", kwargs={"pk": obj.pk})
+        return reverse("report_received", kwargs={"pk": self.target.pk})
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") != "decline":
+            return super().post(request, *args, **kwargs)
         done = previous(request.user, self.posted_token())
         if done is not None:  # accepted or declined already with this page's token
             return self.repeated(done)
-        if request.POST.get("action") == "decline":
-            form = f.DeclineForm(request.POST)
-            if form.is_valid():
-                try:
-                    self.create_once(lambda: (services.report_decline(actor=request.user, report=self.report, **form.cleaned_data), self.report)[1])
-                    messages.info(request, _("已记录不予受理，并告知报告人。"))
-                    return redirect("report_received", pk=self.report.pk)
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-            return self.render_to_response(self.get_context_data(form=f.AcceptForm(report=self.report), decline_form=form))
-        form = self.get_form()
+        form = f.DeclineForm(request.POST)
         if form.is_valid():
             try:
-                case = self.create_once(lambda: services.report_accept(actor=request.user, report=self.report, members=form.cleaned_data["members"],
-                                                                       note=form.cleaned_data["note"]))
+                self.create_once(lambda: (services.report_decline(actor=request.user, report=self.target, **form.cleaned_data), self.target)[1])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("已受理，立案 %(number)s。") % {"number": case.number})
-                return redirect("case_detail", pk=case.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+                messages.info(request, _("已记录不予受理，并告知报告人。"))
+                return redirect("report_received", pk=self.target.pk)
+        return self.render_to_response(self.get_context_data(form=f.AcceptForm(report=self.target), decline_form=form))
 
 
 # ----------------------------------------------------------------------------------------- cases
 
 
-class CaseListView(CapabilityView):
-    capability = "cases.view_case"
-    template_name = "cases/case_list.html"
+class CaseTable(Table):
+    number = tables.TemplateColumn(
+        '<a href="{% url \'case_detail\' record.pk %}">{{ record.number }}</a>{% if record.report.immediate_danger %} '
+        '<span class="badge text-bg-danger">{% load i18n %}{% translate \'紧急\' %}</span>{% endif %}',
+        verbose_name=gettext_lazy("个案编号"), order_by=("accepted_at", "id"))
+    accepted_at = tables.DateColumn(verbose_name=gettext_lazy("受理时间"), format="Y-m-d")
+    situation = tables.Column(verbose_name=gettext_lazy("情形"), accessor="report__situation", attrs={"td": {"class": "small"}})
+    region = tables.Column(verbose_name=gettext_lazy("区域"), accessor="region__name")
+    risk_level = tables.Column(verbose_name=gettext_lazy("监护风险等级"), default="—")
+    status = tables.Column(verbose_name=gettext_lazy("状态"))
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        qs = cases_visible(self.request.user).select_related("report", "child", "region")
+    class Meta(Table.Meta):
+        model = Case
+        fields = ("number", "accepted_at", "situation", "region", "risk_level", "status")
+        empty_text = gettext_lazy("没有您可查看的个案。")
+
+    def render_situation(self, record):
+        text = record.report.get_situation_display()
+        return text if len(text) <= 24 else text[:23] + "…"
+
+    def value_number(self, record):
+        return record.number
+
+    def value_situation(self, record):
+        return record.report.get_situation_display()
+
+    def render_risk_level(self, record):
+        return record.get_risk_level_display() or "—"
+
+
+class CaseListView(KitListView):
+    """The cases the user may see (county staff: the county's; others: the cases whose team they are on)."""
+
+    model = Case
+    capability = "cases.view_case"
+    rows_selector = staticmethod(selectors.cases_rows)
+    table_class = CaseTable
+    template_name = "cases/case_list.html"
+    title = gettext_lazy("个案")
+    export_name = "cases"
+
+    def get_queryset(self):
+        qs = super().get_queryset()
         status = self.request.GET.get("status", "")
         if status in CaseStatus.values:
             qs = qs.filter(status=status)
-        ctx["cases"] = qs.order_by("-accepted_at")[:300]
-        ctx["status"], ctx["statuses"] = status, CaseStatus.choices
+        return qs.order_by("-accepted_at")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["status"], ctx["statuses"] = self.request.GET.get("status", ""), CaseStatus.choices
         return ctx
 
 
-class CaseDetailView(CapabilityView):
+class CaseDetailView(KitObjectView):
+    """A case (opening it is audited): the report, deadlines, team, events and the forms the user may use."""
+
+    model = Case
     capability = "cases.view_case"
-    deny_with_404 = True
     template_name = "cases/case_detail.html"
+    context_object_name = "case"
+    selector = staticmethod(selectors.case_open_for)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        case = case_open(fetched_by=user, pk=self.kwargs["pk"])
+        case = self.object
         report = case.report
         ctx.update(
             case=case, report=report, team=is_case_team(user, case), see_reporter=may_see_reporter(user, report),
@@ -279,63 +328,56 @@ def _may_open_file(user, child_id) -> bool:
     return Child.objects.visible_to(user, "registry.view_children").filter(pk=child_id).exists()
 
 
-class CaseActionView(IdempotentViewMixin, CapabilityMixin, FormView):
-    """A form on one case: only for the case team (404 otherwise); the service does the write, once per client
-    token (a repeat goes back to the case without writing again)."""
+class CaseActionView(ServiceFormView):
+    """A form on one case: only for the case team (404 otherwise, ``selectors.case_for_team``); the one service does
+    the write, once per client token (a repeat goes back to the case without writing again)."""
 
-    deny_with_404 = True
     template_name = "cases/case_action.html"
-    title = ""
-    team_only = True
-    success_message = ""
+    target_selector = staticmethod(selectors.case_for_team)
+    create_once = True
     # The case statuses in which this action applies (None: any). A link from an old notification to an action
     # that no longer applies (approving a closure already decided) lands on the case page with the reason.
     statuses: tuple[str, ...] | None = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if self.capability and not has_capability(request.user, self.capability):
-            raise Http404
-        self.case = get_object_or_404(cases_visible(request.user, "cases.view_case").select_related("report", "region"), pk=kwargs["pk"])
-        if self.team_only and not is_case_team(request.user, self.case):
-            raise Http404
+    @property
+    def case(self):
+        return self.target
+
+    def load(self, request, *args, **kwargs):
+        super().load(request, *args, **kwargs)
         if self.statuses is not None and self.case.status not in self.statuses:
             messages.info(request, _("个案 %(number)s 现为“%(status)s”，“%(action)s”已不适用。") % {
-                "number": self.case.number, "status": self.case.get_status_display(), "action": self.title})
+                "number": self.case.number, "status": self.case.get_status_display(), "action": self.get_title()})
             return redirect("case_detail", pk=self.case.pk)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs()
+        return None
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["case"], ctx["title"] = self.case, self.title
-        return ctx
+        return super().get_context_data(**kwargs) | {"case": self.case}
 
-    def perform(self, form):  # pragma: no cover - abstract
+    def act(self, form):  # pragma: no cover - abstract
+        """Call the action's one service."""
         raise NotImplementedError
+
+    def perform(self, form, target):
+        self.act(form)
+        return target  # the client token remembers the case it acted on
 
     def get_repeat_url(self, obj):
         return reverse("case_detail", kwargs={"pk": self.case.pk})
 
-    def form_valid(self, form):
-        try:
-            self.create_once(lambda: (self.perform(form), self.case)[1])  # the token remembers the case it acted on
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message or _("已保存。"))
-        return redirect("case_detail", pk=self.case.pk)
+    def get_success_url(self, result=None):
+        return reverse("case_detail", kwargs={"pk": self.case.pk})
 
 
 class AssessView(CaseActionView):
     capability = "cases.handle"
+    form_class = f.AssessmentForm
     title = gettext_lazy("监护风险评估")
 
-    def get_form(self, form_class=None):
-        return f.AssessmentForm(self.request.POST or None, case=self.case)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"case": self.case}
 
-    def perform(self, form):
+    def act(self, form):
         d = form.cleaned_data
         services.case_assess(actor=self.request.user, case=self.case, assessed_on=d["assessed_on"], scores=form.scores(),
                              override_level=d["override_level"], override_reason=d["override_reason"], notes=d["notes"])
@@ -346,7 +388,7 @@ class ConferenceView(CaseActionView):
     form_class = f.ConferenceForm
     title = gettext_lazy("个案会商")
 
-    def perform(self, form):
+    def act(self, form):
         services.case_conference(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
@@ -355,7 +397,7 @@ class InterventionView(CaseActionView):
     form_class = f.InterventionForm
     title = gettext_lazy("干预措施")
 
-    def perform(self, form):
+    def act(self, form):
         services.case_intervention(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
@@ -364,7 +406,7 @@ class PlacementView(CaseActionView):
     form_class = f.PlacementForm
     title = gettext_lazy("临时监护安置")
 
-    def perform(self, form):
+    def act(self, form):
         services.case_placement(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
@@ -373,7 +415,7 @@ class ReferralView(CaseActionView):
     form_class = f.ReferralForm
     title = gettext_lazy("转介")
 
-    def perform(self, form):
+    def act(self, form):
         services.case_referral(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
@@ -382,24 +424,23 @@ class ReferralUpdateView(CaseActionView):
     form_class = f.ReferralUpdateForm
     title = gettext_lazy("转介接收与结果")
 
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_referral(self):
-        return get_object_or_404(Referral, pk=self.kwargs["referral"], case=self.case)
+    def load(self, request, *args, **kwargs):
+        answer = super().load(request, *args, **kwargs)
+        self.referral = get_object_or_404(Referral, pk=kwargs["referral"], case=self.case)
+        return answer
 
     def get_initial(self):
-        r = self.get_referral()
+        r = self.referral
         return {"accepted": r.accepted, "accepted_on": r.accepted_on, "result": r.result, "result_on": r.result_on}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        r = self.get_referral()
+        r = self.referral
         ctx["intro"] = _("%(kind)s：%(name)s（%(date)s）") % {"kind": r.get_target_kind_display(), "name": r.target_name, "date": format(r.referred_on, '%Y-%m-%d')}
         return ctx
 
-    def perform(self, form):
-        services.referral_update(actor=self.request.user, referral=self.get_referral(), **form.cleaned_data)
+    def act(self, form):
+        services.referral_update(actor=self.request.user, referral=self.referral, **form.cleaned_data)
 
 
 class FollowUpView(CaseActionView):
@@ -407,29 +448,31 @@ class FollowUpView(CaseActionView):
     form_class = f.FollowUpForm
     title = gettext_lazy("回访")
 
-    def perform(self, form):
+    def act(self, form):
         services.case_followup(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
 class MemberAddView(CaseActionView):
     capability = "cases.handle"
+    form_class = f.MemberForm
     title = gettext_lazy("加入个案团队")
 
-    def get_form(self, form_class=None):
-        return f.MemberForm(self.request.POST or None, case=self.case)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"case": self.case}
 
-    def perform(self, form):
+    def act(self, form):
         services.case_add_member(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
 class LinkChildView(CaseActionView):
     capability = "cases.handle"
+    form_class = f.LinkChildForm
     title = gettext_lazy("关联或新建儿童档案")
 
-    def get_form(self, form_class=None):
-        return f.LinkChildForm(self.request.POST or None, user=self.request.user)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
 
-    def perform(self, form):
+    def act(self, form):
         d = form.cleaned_data
         new = None
         if d.get("child") is None:
@@ -443,7 +486,7 @@ class CloseRequestView(CaseActionView):
     title = gettext_lazy("申请结案")
     statuses = (CaseStatus.ACCEPTED, CaseStatus.ASSESSED, CaseStatus.IN_PROGRESS)
 
-    def perform(self, form):
+    def act(self, form):
         services.case_request_closure(actor=self.request.user, case=self.case, **form.cleaned_data)
 
 
@@ -454,11 +497,9 @@ class CloseApproveView(CaseActionView):
     statuses = (CaseStatus.CLOSURE_PENDING,)
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["closure"] = self.case
-        return ctx
+        return super().get_context_data(**kwargs) | {"closure": self.case}
 
-    def perform(self, form):
+    def act(self, form):
         services.case_decide_closure(actor=self.request.user, case=self.case, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"])
 
 
@@ -468,13 +509,16 @@ class ReopenView(CaseActionView):
     title = gettext_lazy("重新开启个案")
     statuses = (CaseStatus.CLOSED,)
 
-    def perform(self, form):
+    def act(self, form):
         services.case_reopen(actor=self.request.user, case=self.case, reason=form.cleaned_data["reason"])
 
 
-class InterventionDocumentView(CapabilityView):
+class InterventionDocumentView(KitTemplateView):
+    """An intervention's document, served only here (audited)."""
+
     capability = "cases.view_case"
     deny_with_404 = True
+    scope_note = "the case is fetched through selectors.cases_visible (404 outside the region or the case team)"
 
     def get(self, request, *args, **kwargs):
         case = get_object_or_404(cases_visible(request.user), pk=kwargs["pk"])
@@ -488,34 +532,65 @@ class InterventionDocumentView(CapabilityView):
 # ----------------------------------------------------------------------------------------- procuratorate
 
 
-class ReviewQueueView(CapabilityView):
-    capability = "cases.review"
-    template_name = "cases/review_queue.html"
+class ReviewTable(Table):
+    number = tables.Column(verbose_name=gettext_lazy("个案编号"), linkify=("case_detail", {"pk": tables.A("pk")}),
+                           order_by=("accepted_at", "id"))  # GA + year + id
+    accepted_at = tables.DateColumn(verbose_name=gettext_lazy("受理时间"), format="Y-m-d")
+    situation = tables.Column(verbose_name=gettext_lazy("情形"), accessor="report__situation", attrs={"td": {"class": "small"}})
+    region = tables.Column(verbose_name=gettext_lazy("区域"), accessor="region__name")
+    status = tables.Column(verbose_name=gettext_lazy("状态"))
+    n_reviews = tables.TemplateColumn(
+        '{% load i18n %}{% if record.n_reviews %}<span class="badge text-bg-success">{% translate \'已审查\' %}</span>'
+        '{% else %}<a class="btn btn-sm btn-warning" href="{% url \'case_review\' record.pk %}">{% translate \'审查\' %}</a>{% endif %}',
+        verbose_name=gettext_lazy("审查"), order_by=("n_reviews",))
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        qs = cases_visible(self.request.user, "cases.review").select_related("report", "region").annotate(n_reviews=Count("reviews"))
+    class Meta(Table.Meta):
+        model = Case
+        fields = ("number", "accepted_at", "situation", "region", "status", "n_reviews")
+        empty_text = gettext_lazy("没有个案。")
+
+    def render_situation(self, record):
+        text = record.report.get_situation_display()
+        return text if len(text) <= 24 else text[:23] + "…"
+
+    def value_situation(self, record):
+        return record.report.get_situation_display()
+
+    def value_n_reviews(self, record):
+        return _("已审查") if record.n_reviews else _("待审查")
+
+
+class ReviewQueueView(KitListView):
+    """每案必查: every case of the reviewer's region, pending review first."""
+
+    model = Case
+    capability = "cases.review"
+    rows_selector = staticmethod(selectors.review_rows)
+    table_class = ReviewTable
+    template_name = "cases/review_queue.html"
+    paginate_by = 300  # oldest first, as many on one page as before the kit (the reviewer works from the top)
+    title = gettext_lazy("每案必查")
+    export_name = "case-reviews"
+
+    def get_queryset(self):
+        qs = super().get_queryset()
         which = self.request.GET.get("show", "pending")
         if which == "pending":
             qs = qs.filter(n_reviews=0)
         elif which == "reviewed":
             qs = qs.filter(n_reviews__gt=0)
-        ctx["cases"], ctx["show"] = qs.order_by("accepted_at")[:300], which
-        return ctx
+        return qs.order_by("accepted_at")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"show": self.request.GET.get("show", "pending")}
 
 
 class ReviewView(CaseActionView):
     capability = "cases.review"
     form_class = f.ReviewForm
     title = gettext_lazy("检察审查（每案必查）")
-    team_only = False
+    target_selector = staticmethod(selectors.case_for_review)
     success_message = gettext_lazy("已标记为已审查。")
-
-    def dispatch(self, request, *args, **kwargs):
-        if not has_capability(request.user, self.capability):
-            raise Http404
-        self.case = get_object_or_404(cases_visible(request.user, "cases.review").select_related("report", "region"), pk=kwargs["pk"])
-        return FormView.dispatch(self, request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -523,20 +598,20 @@ class ReviewView(CaseActionView):
         ctx["flags"] = self.case.traceback_flags.all()
         return ctx
 
-    def perform(self, form):
+    def act(self, form):
         services.case_review(actor=self.request.user, case=self.case, **form.cleaned_data)
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        return redirect("review_queue") if response.status_code == 302 else response
+    def get_success_url(self, result=None):
+        return reverse("review_queue")
 
 
 # ----------------------------------------------------------------------------------------- figures, notices
 
 
-class FiguresView(CapabilityView):
+class FiguresView(KitTemplateView):
     capability = "cases.view_figures"
     template_name = "cases/figures.html"
+    scope_note = "figures_for(user) counts only reports and cases visible_to the user (cases.view_figures)"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

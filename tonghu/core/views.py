@@ -9,36 +9,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView
 
 from .capabilities import has_capability
+from .viewkit import CapabilityMixin, KitListView, KitObjectView, ScopedQuerysetMixin, ServiceFormView, Table, tables, unscoped  # noqa: F401 (the one definition; imported from here by older views)
 from .models import Job, Region
-
-
-class CapabilityMixin:
-    capability: str | None = None  # every subclass must set it (None = any logged-in user, declared explicitly)
-    capability_optional = False
-    deny_with_404 = False
-
-    def dispatch(self, request, *args, **kwargs):
-        if self.capability is None and not self.capability_optional:
-            raise PermissionDenied("view declares no capability")
-        if self.capability is not None and not has_capability(request.user, self.capability):
-            if self.deny_with_404:
-                raise Http404
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ScopedQuerysetMixin(CapabilityMixin):
-    model = None
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, self.capability)
 
 
 class CapabilityView(CapabilityMixin, TemplateView):
@@ -46,6 +26,8 @@ class CapabilityView(CapabilityMixin, TemplateView):
 
 
 class ScopedListView(ScopedQuerysetMixin, ListView):
+    """The older scoped list (ListView paging, no table component); new lists use ``viewkit.KitListView``."""
+
     paginate_by = 50
     filterset_class = None
 
@@ -79,7 +61,7 @@ class HomeView(CapabilityView):
     template_name = "core/home.html"
 
     def get(self, request, *args, **kwargs):
-        from tonghu.accounts.roles import Role
+        from tonghu.core.roles import Role
 
         if request.user.role == Role.CHILD_DIRECTOR and has_capability(request.user, "visits.view"):
             return redirect("visit_tasks")
@@ -94,11 +76,37 @@ class HomeView(CapabilityView):
         return ctx
 
 
-class RegionListView(ScopedListView):
+class RegionTable(Table):
+    code = tables.Column(verbose_name=gettext_lazy("区划代码"), linkify=("region_detail", {"code": tables.A("code")}))
+    name = tables.TemplateColumn(
+        '{% if record.level != "village" %}<a href="?parent={{ record.code }}">{{ record.name }}</a>{% else %}{{ record.name }}{% endif %}',
+        verbose_name=gettext_lazy("名称"), order_by=("name",))
+    level = tables.TemplateColumn("{{ record.get_level_display }}{% if record.kind %} · {{ record.get_kind_display }}{% endif %}",
+                                  verbose_name=gettext_lazy("层级"), order_by=("level", "code"))
+    urban_rural = tables.Column(verbose_name=gettext_lazy("城乡分类"))
+
+    class Meta(Table.Meta):
+        model = Region
+        fields = ("code", "name", "level", "urban_rural")
+        empty_text = gettext_lazy("没有下级区划。")
+
+    def value_name(self, record):
+        return record.name
+
+    def value_level(self, record):
+        return record.get_level_display()
+
+
+class RegionListView(KitListView):
+    """The regions one level below (or below ``?parent=``) within the user's region: the kit's first list."""
+
     model = Region
     capability = "core.view_regions"
     template_name = "core/region_list.html"
+    table_class = RegionTable
     paginate_by = 100
+    title = gettext_lazy("行政区划")
+    export_name = "regions"
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -108,7 +116,7 @@ class RegionListView(ScopedListView):
             qs = qs.filter(parent_id=parent)
         else:
             qs = qs.filter(parent_id=user_region.code) if user_region.level != "village" else qs.filter(code=user_region.code)
-        return qs.select_related("parent")
+        return qs.select_related("parent").order_by("code")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -126,27 +134,52 @@ class RegionDetailView(ScopedDetailView):
     context_object_name = "region"
 
 
-class JobListView(CapabilityView):
+def _own_jobs(*, user):
+    """A job is visible to the person who started it (it may carry their uploaded file and row errors)."""
+    return Job.objects.filter(created_by=user)
+
+
+def _own_job(*, user, pk, **kwargs) -> Job:
+    return get_object_or_404(_own_jobs(user=user), pk=pk)
+
+
+class JobTable(Table):
+    label = tables.Column(verbose_name=gettext_lazy("说明"), linkify=("job_detail", {"pk": tables.A("pk")}))
+    status = tables.Column(verbose_name=gettext_lazy("状态"))
+    percent = tables.Column(verbose_name=gettext_lazy("进度"), orderable=False, empty_values=())
+    created_at = tables.DateTimeColumn(verbose_name=gettext_lazy("创建时间"), short=True)
+
+    class Meta(Table.Meta):
+        model = Job
+        fields = ("label", "status", "percent", "created_at")
+        empty_text = gettext_lazy("暂无任务。")
+
+    def render_percent(self, record):
+        return f"{record.percent}%"
+
+
+class JobListView(KitListView):
+    """The jobs the user started (newest first)."""
+
+    model = Job
     capability = "core.run_jobs"
-    template_name = "core/job_list.html"
+    rows_selector = staticmethod(_own_jobs)
+    table_class = JobTable
+    title = gettext_lazy("我的后台任务")
+    export_name = "jobs"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["jobs"] = Job.objects.filter(created_by=self.request.user)[:100]
-        return ctx
+    def get_queryset(self):
+        return super().get_queryset().order_by("-created_at", "-id")
 
 
-class JobDetailView(CapabilityView):
+class JobDetailView(KitObjectView):
     """A job is visible to the person who started it (it may carry their uploaded file and row errors)."""
 
+    model = Job
     capability = "core.run_jobs"
-    deny_with_404 = True
     template_name = "core/job_detail.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["job"] = get_object_or_404(Job, pk=self.kwargs["pk"], created_by=self.request.user)
-        return ctx
+    context_object_name = "job"
+    selector = staticmethod(_own_job)
 
     def get_template_names(self):
         if self.request.htmx:
@@ -154,23 +187,33 @@ class JobDetailView(CapabilityView):
         return [self.template_name]
 
 
-class RegionImportView(CapabilityMixin, FormView):
+class RegionImportView(ServiceFormView):
+    """Upload a region table (GB/T 2260 / the statistics bureau's codes); the import runs as a background job."""
+
     capability = "core.import_regions"
     template_name = "core/region_import.html"
+    success_message = gettext_lazy("已提交后台任务，完成后在此页面查看结果。")
 
     def get_form_class(self):
         from .forms import RegionImportForm
 
         return RegionImportForm
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         from .jobs import job_start
 
-        job = job_start(kind="regions_import", user=self.request.user, label=_("导入行政区划：%(name)s") % {"name": form.cleaned_data["file"].name}, input_file=form.cleaned_data["file"])
-        messages.info(self.request, _("已提交后台任务，完成后在此页面查看结果。"))
-        return redirect("job_detail", pk=job.pk)
+        upload = form.cleaned_data["file"]
+        return job_start(kind="regions_import", user=self.request.user, label=_("导入行政区划：%(name)s") % {"name": upload.name}, input_file=upload)
+
+    def get_success_message(self, job):
+        messages.info(self.request, self.success_message)  # an information, as before: the import has not run yet
+        return None
+
+    def get_success_url(self, job=None):
+        return reverse("job_detail", kwargs={"pk": job.pk})
 
 
+@unscoped("the load balancer's health probe: answers ok, shows no data")
 @login_not_required
 def healthz(request):
     """For load balancers: answers 200 when the database answers."""

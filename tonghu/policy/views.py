@@ -5,20 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django import forms
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.utils.translation import gettext_lazy
 
 from tonghu.core.capabilities import has_capability
-from tonghu.core.idempotency import IdempotentViewMixin
 from tonghu.core.models import Region
-from tonghu.core.forms import add_service_errors
-from tonghu.core.views import CapabilityMixin, CapabilityView
+from tonghu.core.viewkit import KitObjectView, KitTemplateView, ServiceFormView
 
 from . import engine, services
 from .forms import GapDecisionForm, ProfileCreateForm, ProfileVersionForm, plain_value, value_text
@@ -28,11 +25,29 @@ from .profile import ProfileError
 from .selectors import gap_view
 
 
-def _visible_profile(user, key: str) -> PolicyProfile:
+def _visible_profile(*, user, key: str, **kwargs) -> PolicyProfile:
+    """A profile the user may read (their region's chain and those below it), or 404."""
     for p in services.profiles_visible_to(user):
         if p.key == key:
             return p
     raise Http404
+
+
+def _profile_for_edit(*, user, key: str, **kwargs) -> PolicyProfile:
+    row = _visible_profile(user=user, key=key)
+    if not services.can_edit_profile(user, row):
+        raise Http404
+    return row
+
+
+def _gap_for_decision(*, user, pk, **kwargs) -> EntitlementGap:
+    return get_object_or_404(EntitlementGap.objects.visible_to(user, "policy.decide_gaps").select_related("child", "child__village"), pk=pk)
+
+
+def _child_for_recompute(*, user, pk, **kwargs):
+    from tonghu.registry.models import Child
+
+    return get_object_or_404(Child.objects.visible_to(user, "policy.recompute"), pk=pk)
 
 
 def _date_param(request, default: dt.date) -> dt.date:
@@ -42,9 +57,12 @@ def _date_param(request, default: dt.date) -> dt.date:
         return default
 
 
-class ProfileListView(CapabilityView):
+class ProfileListView(KitTemplateView):
+    """The profiles the user may read: their region's chain (province → county) and any below it."""
+
     capability = "policy.view_profiles"
     template_name = "policy/profile_list.html"
+    scope_note = "profiles from services.profiles_visible_to(user): the user's region's chain and the profiles below it"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -59,16 +77,18 @@ class ProfileListView(CapabilityView):
         return ctx
 
 
-class ProfileDetailView(CapabilityView):
+class ProfileDetailView(KitObjectView):
     """Every value in force on a date, with its citation and the version it comes from; the version history."""
 
+    model = PolicyProfile
     capability = "policy.view_profiles"
-    deny_with_404 = True
     template_name = "policy/profile_detail.html"
+    context_object_name = "row"
+    selector = staticmethod(_visible_profile)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        row = _visible_profile(self.request.user, self.kwargs["key"])
+        row = self.object
         on = _date_param(self.request, timezone.localdate())
         try:
             profile = engine.load_profile(row.key)
@@ -93,24 +113,25 @@ class ProfileDetailView(CapabilityView):
         return ctx
 
 
-class ProfileVersionCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
+class ProfileVersionCreateView(ServiceFormView):
+    """A new version of one setting of a profile (effective from a date, with its source); saved once per token."""
+
     capability = "policy.edit_profiles"
-    deny_with_404 = True
     template_name = "policy/profile_edit.html"
     form_class = ProfileVersionForm
+    target_selector = staticmethod(_profile_for_edit)
+    create_once = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if has_capability(request.user, self.capability):
-            self.row = _visible_profile(request.user, kwargs["key"])
-            if not services.can_edit_profile(request.user, self.row):
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def row(self):
+        return self.target
+
+    def load(self, request, *args, **kwargs):
+        super().load(request, *args, **kwargs)
+        self.profile = engine.load_profile(self.target.key)
 
     def get_form_kwargs(self):
-        self.profile = engine.load_profile(self.row.key)
-        kwargs = super().get_form_kwargs()
-        kwargs["resolved"] = self.profile.at(timezone.localdate())
-        return kwargs
+        return super().get_form_kwargs() | {"resolved": self.profile.at(timezone.localdate())}
 
     def get_initial(self):
         initial = super().get_initial()
@@ -124,33 +145,28 @@ class ProfileVersionCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["row"] = self.row
-        return ctx
+        return super().get_context_data(**kwargs) | {"row": self.target}
 
-    def form_valid(self, form):
-        path = form.cleaned_data["setting"]
-        try:
-            changes = services.overlay_for(path, form.cleaned_data["value"], form.cleaned_data["source"].strip())
-            version = self.create_once(lambda: services.profile_version_create(
-                actor=self.request.user, profile=self.row, effective_from=form.cleaned_data["effective_from"],
-                changes=changes, source=form.cleaned_data["source"], reason=form.cleaned_data["reason"]))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存新版本 %(v)s，自 %(d)s 起生效。") % {"v": version, "d": version.effective_from})
-        return redirect("policy_profile_detail", key=self.row.key)
+    def perform(self, form, target):
+        d = form.cleaned_data
+        changes = services.overlay_for(d["setting"], d["value"], d["source"].strip())  # validates; writes nothing
+        return services.profile_version_create(actor=self.request.user, profile=target, effective_from=d["effective_from"],
+                                               changes=changes, source=d["source"], reason=d["reason"])
 
-    def get_repeat_url(self, version):
-        return reverse("policy_profile_detail", kwargs={"key": self.row.key})
+    def get_success_message(self, version):
+        return _("已保存新版本 %(v)s，自 %(d)s 起生效。") % {"v": version, "d": version.effective_from}
+
+    def get_success_url(self, version=None):
+        return reverse("policy_profile_detail", kwargs={"key": self.target.key})
 
 
-class ProfileCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
+class ProfileCreateView(ServiceFormView):
     """A province, city or county gets a profile of its own (inheriting everything, then changed by versions)."""
 
     capability = "policy.edit_profiles"
     template_name = "policy/profile_create.html"
     form_class = ProfileCreateForm
+    create_once = True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -160,18 +176,15 @@ class ProfileCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
         kwargs["regions"] = [r for r in regions if r.prefix not in taken]
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            row = self.create_once(lambda: services.profile_create(
-                actor=self.request.user, region=form.cleaned_data["region"], source=form.cleaned_data["source"],
-                effective_from=form.cleaned_data["effective_from"], name_zh=form.cleaned_data["name_zh"]))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已建立方案“%(n)s”。请逐项修改需要不同于上级的规则。") % {"n": row.name_zh})
-        return redirect("policy_profile_detail", key=row.key)
+    def perform(self, form, target):
+        d = form.cleaned_data
+        return services.profile_create(actor=self.request.user, region=d["region"], source=d["source"],
+                                       effective_from=d["effective_from"], name_zh=d["name_zh"])
 
-    def get_repeat_url(self, row):
+    def get_success_message(self, row):
+        return _("已建立方案“%(n)s”。请逐项修改需要不同于上级的规则。") % {"n": row.name_zh}
+
+    def get_success_url(self, row=None):
         return reverse("policy_profile_detail", kwargs={"key": row.key})
 
 
@@ -182,10 +195,11 @@ def _open_gaps(user):
     return EntitlementGap.objects.visible_to(user, "policy.view_gaps").filter(open=True)
 
 
-class GapListView(CapabilityView):
+class GapListView(KitTemplateView):
     """应保尽保 (R-E1): undecided gaps counted by the next level down (township → village), then the children."""
 
     capability = "policy.view_gaps"
+    scope_note = "gaps from EntitlementGap.objects.visible_to(user, policy.view_gaps); the region asked for through Region.objects.visible_to"
     template_name = "policy/gap_list.html"
 
     def get_context_data(self, **kwargs):
@@ -221,16 +235,19 @@ class GapListView(CapabilityView):
         return ctx
 
 
-class GapDecideView(IdempotentViewMixin, CapabilityMixin, FormView):
+class GapDecideView(ServiceFormView):
+    """Record what was done about one gap (applied for, not eligible …); back to the page it came from."""
+
     capability = "policy.decide_gaps"
-    deny_with_404 = True
     template_name = "policy/gap_decide.html"
     form_class = GapDecisionForm
+    target_selector = staticmethod(_gap_for_decision)
+    create_once = True
+    success_message = gettext_lazy("已记录处理结果。")
 
-    def dispatch(self, request, *args, **kwargs):
-        if has_capability(request.user, self.capability):
-            self.gap = get_object_or_404(EntitlementGap.objects.visible_to(request.user, self.capability).select_related("child", "child__village"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def gap(self):
+        return self.target
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -239,48 +256,47 @@ class GapDecideView(IdempotentViewMixin, CapabilityMixin, FormView):
         ctx["history"] = self.gap.decisions.select_related("decided_by")
         return ctx
 
-    def form_valid(self, form):
-        try:
-            self.create_once(lambda: services.gap_decide(actor=self.request.user, gap=self.gap, decision=form.cleaned_data["decision"],
-                                                         note=form.cleaned_data["note"]))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已记录处理结果。"))
-        return redirect(self.get_repeat_url(None))
+    def perform(self, form, target):
+        return services.gap_decide(actor=self.request.user, gap=target, decision=form.cleaned_data["decision"],
+                                   note=form.cleaned_data["note"])
 
-    def get_repeat_url(self, decision):
+    def get_success_url(self, decision=None):
         nxt = self.request.POST.get("next", "")
         if nxt.startswith("/") and not nxt.startswith("//"):
             return nxt
         return reverse("policy_gap_list")
 
 
-class ChildRefreshView(CapabilityMixin, FormView):
+class ChildRefreshView(ServiceFormView):
     """POST: re-evaluate one child now (the file page's 重新认定 button)."""
 
     capability = "policy.recompute"
-    deny_with_404 = True
+    form_class = forms.Form
+    target_selector = staticmethod(_child_for_recompute)
     http_method_names = ["post"]
+    success_message = gettext_lazy("已按现行规则重新认定。")
 
-    def post(self, request, *args, **kwargs):
-        from tonghu.registry.models import Child
+    def perform(self, form, target):
+        return services.classification_refresh(child=target, trigger=ChangeTrigger.MANUAL, actor=self.request.user)
 
-        child = get_object_or_404(Child.objects.visible_to(request.user, self.capability), pk=kwargs["pk"])
-        services.classification_refresh(child=child, trigger=ChangeTrigger.MANUAL, actor=request.user)
-        messages.success(request, _("已按现行规则重新认定。"))
-        return redirect("child_detail", pk=child.pk)
+    def get_success_url(self, result=None):
+        return reverse("child_detail", kwargs={"pk": self.target.pk})
 
 
-class RegionRefreshView(CapabilityMixin, FormView):
+class RegionRefreshView(ServiceFormView):
     """POST: re-evaluate every open file of the user's region now, as a background job."""
 
     capability = "policy.recompute"
+    form_class = forms.Form
     http_method_names = ["post"]
+    success_message = ""
 
-    def post(self, request, *args, **kwargs):
+    def perform(self, form, target):
         from tonghu.core.jobs import job_start
 
-        job = job_start(kind="policy_daily", user=request.user, label=_("重新认定本辖区儿童类别"),
-                        params={"region_prefix": request.user.region.prefix if request.user.region else "x", "everyone": True})
-        return redirect("job_detail", pk=job.pk)
+        user = self.request.user
+        return job_start(kind="policy_daily", user=user, label=_("重新认定本辖区儿童类别"),
+                         params={"region_prefix": user.region.prefix if user.region else "x", "everyone": True})
+
+    def get_success_url(self, job=None):
+        return reverse("job_detail", kwargs={"pk": job.pk})

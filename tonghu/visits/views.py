@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views import View
-from django.views.generic import FormView
+from django import forms
+from django.utils.translation import gettext_lazy
 
 from tonghu.audit.services import audit_log
-from tonghu.core.idempotency import IdempotentViewMixin
+from tonghu.core.capabilities import has_capability
 from tonghu.core.models import Region
 from tonghu.core.forms import add_service_errors
-from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedDetailView, ScopedListView
+from tonghu.core.views import CapabilityView, ScopedDetailView, ScopedListView
+from tonghu.core.viewkit import KitObjectView, KitTemplateView, ServiceFormView
 from tonghu.registry.models import Child
 
 from . import selectors, services
@@ -91,33 +92,50 @@ class TaskListView(ScopedListView):
         return ctx
 
 
-class VisitCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
+def _child_for_visit(*, user, child, **kwargs) -> Child:
+    return get_object_or_404(Child.objects.visible_to(user, "visits.record").select_related("village"), pk=child)
+
+
+def _visit_for_report(*, user, pk, **kwargs) -> Visit:
+    return get_object_or_404(Visit.objects.visible_to(user, "visits.record"), pk=pk)
+
+
+def _photo_open(*, user, pk, **kwargs) -> VisitPhoto:
+    return get_object_or_404(VisitPhoto.objects.visible_to(user, "visits.view"), pk=pk)
+
+
+def _campaigns_visible(user):
+    """Campaigns with at least one village in the user's region (a campaign itself spans a county or township)."""
+    parts = CampaignVillage.objects.visible_to(user, "visits.census_view")
+    return Campaign.objects.filter(pk__in=parts.values("campaign_id"))
+
+
+def _campaign_open(*, user, pk, **kwargs) -> Campaign:
+    return get_object_or_404(_campaigns_visible(user), pk=pk)
+
+
+def _census_part_open(*, user, pk, **kwargs) -> CampaignVillage:
+    return get_object_or_404(CampaignVillage.objects.visible_to(user, "visits.census_view").select_related("campaign", "village"), pk=pk)
+
+
+class VisitCreateView(ServiceFormView):
     """One tap from a task: record a contact or a home visit. The browser keeps a draft (with its client token)
     until the server confirms; a resent draft whose first save went through records nothing twice."""
 
     capability = "visits.record"
-    deny_with_404 = True
     form_class = VisitForm
     template_name = "visits/visit_form.html"
+    target_selector = staticmethod(_child_for_visit)
+    create_once = True
+    visit = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return super().dispatch(request, *args, **kwargs)
-        from tonghu.core.capabilities import has_capability
-
-        if has_capability(request.user, self.capability):
-            self.child = get_object_or_404(Child.objects.visible_to(request.user, self.capability).select_related("village"), pk=kwargs["child"])
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def child(self):
+        return self.target
 
     def get_initial(self):
         kind = self.request.GET.get("kind")
         return {"kind": kind if kind in TaskKind.values else TaskKind.CONTACT}
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.request.method == "POST":
-            kwargs["files"] = self.request.FILES
-        return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -128,37 +146,44 @@ class VisitCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
             s.due_text = due_text(s, timezone.localdate())
         return ctx
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         d = form.cleaned_data
-        try:
-            visit = self.create_once(lambda: services.visit_record(
-                actor=self.request.user, child=self.child, kind=d["kind"], date=d["date"], method=d.get("method") or "",
-                contacted_person=d.get("contacted_person") or "",
-                details={k: d.get(k) for k in services.VISIT_TEXT_FIELDS},
-                near_water=d.get("near_water"), problems=d["problems"], photos=self.request.FILES.getlist("photos"),
-                harm_found=bool(d.get("harm_found")), harm_situation=d.get("harm_situation") or "",
-                harm_description=d.get("harm_description") or "", immediate_danger=bool(d.get("immediate_danger"))))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已记录%(kind)s：%(child)s") % {"kind": visit.get_kind_display(), "child": self.child.name})
-        if visit.harm_found and visit.report_status == "pending":
+        self.visit = services.visit_record(
+            actor=self.request.user, child=target, kind=d["kind"], date=d["date"], method=d.get("method") or "",
+            contacted_person=d.get("contacted_person") or "",
+            details={k: d.get(k) for k in services.VISIT_TEXT_FIELDS},
+            near_water=d.get("near_water"), problems=d["problems"], photos=self.request.FILES.getlist("photos"),
+            harm_found=bool(d.get("harm_found")), harm_situation=d.get("harm_situation") or "",
+            harm_description=d.get("harm_description") or "", immediate_danger=bool(d.get("immediate_danger")))
+        return self.visit
+
+    def get_success_message(self, visit):
+        return _("已记录%(kind)s：%(child)s") % {"kind": visit.get_kind_display(), "child": self.child.name}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        visit = self.visit
+        if response.status_code == 302 and visit is not None and visit.harm_found and visit.report_status == "pending":
             messages.warning(self.request, _("已标记发现侵害或危险情形，强制报告模块上线后可在走访记录页一键报告；紧急情况请立即拨打 110。"))
-        return self._saved(visit)
+        return self._htmx(response)
 
     def repeated(self, visit):
         messages.info(self.request, _("这次走访已经保存过（%(date)s），没有重复记录。") % {"date": visit.date.isoformat()})
-        return self._saved(visit)
+        return self._htmx(super().repeated(visit))
 
-    def _saved(self, visit):
+    def get_success_url(self, visit=None):
         url = reverse("visit_tasks") + f"?saved={self.child.pk}"
         if visit.harm_found:
             url = reverse("visit_detail", kwargs={"pk": visit.pk}) + f"?saved={self.child.pk}"
-        if self.request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return url
+
+    def _htmx(self, response):
+        """The phone's page posts with htmx: answer 204 with HX-Redirect rather than a redirect it would follow."""
+        if self.request.htmx and response.status_code == 302:
+            answer = HttpResponse(status=204)
+            answer["HX-Redirect"] = response.url
+            return answer
+        return response
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -190,35 +215,41 @@ class VisitDetailView(ScopedDetailView):
         return ctx
 
 
-class VisitPhotoView(CapabilityMixin, View):
+class VisitPhotoView(KitObjectView):
     """Photos are never public: served here after the same scope check as the visit."""
 
+    model = VisitPhoto
     capability = "visits.view"
-    deny_with_404 = True
+    selector = staticmethod(_photo_open)
 
-    def get(self, request, pk):
-        photo = get_object_or_404(VisitPhoto.objects.visible_to(request.user, self.capability), pk=pk)
+    def get(self, request, *args, **kwargs):
+        photo = self.get_object()
         return FileResponse(photo.file.open("rb"), content_type=photo.content_type or "application/octet-stream")
 
 
-class VisitReportView(CapabilityMixin, View):
-    """The one-step mandatory report from a visit (hands over to the cases app when it is installed)."""
+class VisitReportView(ServiceFormView):
+    """The one-step mandatory report from a visit (hands over to the cases app when it is installed). POST only."""
 
     capability = "visits.record"
-    deny_with_404 = True
+    form_class = forms.Form
+    target_selector = staticmethod(_visit_for_report)
+    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        visit = get_object_or_404(Visit.objects.visible_to(request.user, self.capability), pk=pk)
-        try:
-            handed = services.report_visit(actor=request.user, visit=visit)
-        except ValidationError as exc:
-            messages.error(request, _("；").join(exc.messages))
-            return redirect("visit_detail", pk=visit.pk)
+    def perform(self, form, target):
+        return services.report_visit(actor=self.request.user, visit=target)
+
+    def get_success_message(self, handed):
         if handed:
-            messages.success(request, _("已移交强制报告。"))
-        else:
-            messages.warning(request, _("强制报告模块尚未启用，已保留“待报告”标记；紧急情况请立即拨打 110。"))
-        return redirect("visit_detail", pk=visit.pk)
+            return _("已移交强制报告。")
+        messages.warning(self.request, _("强制报告模块尚未启用，已保留“待报告”标记；紧急情况请立即拨打 110。"))
+        return None
+
+    def service_error(self, form, exc):
+        messages.error(self.request, _("；").join(exc.messages))
+        return redirect("visit_detail", pk=self.target.pk)
+
+    def get_success_url(self, result=None):
+        return reverse("visit_detail", kwargs={"pk": self.target.pk})
 
 
 class ProblemListView(ScopedListView):
@@ -319,24 +350,27 @@ class ComplianceRegionView(ComplianceView):
         return get_object_or_404(Region.objects.visible_to(self.request.user, "core.view_regions"), code=self.kwargs["code"])
 
 
-class CampaignListView(CapabilityView):
+class CampaignListView(KitTemplateView):
     capability = "visits.census_view"
     template_name = "visits/census_list.html"
+    scope_note = "campaigns with a village in CampaignVillage.objects.visible_to(user, visits.census_view)"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         parts = CampaignVillage.objects.visible_to(self.request.user, self.capability)
-        ctx["campaigns"] = list(Campaign.objects.filter(pk__in=parts.values("campaign_id")).select_related("scope")[:50])
+        ctx["campaigns"] = list(_campaigns_visible(self.request.user).select_related("scope")[:50])
         ctx["my_parts"] = {p.campaign_id: p for p in parts.filter(village_id=self.request.user.region_id)} if self.request.user.region_id else {}
         for c in ctx["campaigns"]:
             c.my_part = ctx["my_parts"].get(c.pk)
         return ctx
 
 
-class CampaignCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
+class CampaignCreateView(ServiceFormView):
     capability = "visits.census_manage"
     template_name = "visits/census_form.html"
     form_class = CampaignForm
+    create_once = True
+    success_message = gettext_lazy("摸底排查已发起，已通知各村儿童主任。")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -344,67 +378,56 @@ class CampaignCreateView(IdempotentViewMixin, CapabilityMixin, FormView):
         kwargs["regions"] = [region, *Region.objects.filter(parent=region).order_by("code")] if region else []
         return kwargs
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         d = form.cleaned_data
         scope = Region.objects.visible_to(self.request.user, "core.view_regions").filter(code=d["scope"]).first()
-        try:
-            if scope is None:
-                raise ValidationError({"scope": _("范围：请选择本县或本县的一个乡镇（街道）。")})
-            campaign = self.create_once(lambda: services.campaign_start(actor=self.request.user, scope=scope, name=d["name"], deadline=d["deadline"]))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("摸底排查已发起，已通知各村儿童主任。"))
-        return redirect("census_detail", pk=campaign.pk)
+        if scope is None:
+            raise ValidationError({"scope": _("范围：请选择本县或本县的一个乡镇（街道）。")})
+        return services.campaign_start(actor=self.request.user, scope=scope, name=d["name"], deadline=d["deadline"])
 
-    def get_repeat_url(self, campaign):
+    def get_success_url(self, campaign=None):
         return reverse("census_detail", kwargs={"pk": campaign.pk})
 
 
-class CampaignDetailView(CapabilityView):
+class CampaignDetailView(KitObjectView):
     """Progress per township and per village on one page (R-B1)."""
 
+    model = Campaign
     capability = "visits.census_view"
-    deny_with_404 = True
     template_name = "visits/census_detail.html"
+    context_object_name = "campaign"
+    selector = staticmethod(_campaign_open)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        parts = CampaignVillage.objects.visible_to(self.request.user, self.capability)
-        campaign = get_object_or_404(Campaign.objects.filter(pk__in=parts.values("campaign_id")), pk=self.kwargs["pk"])
-        ctx["campaign"] = campaign
+        campaign = self.object
         ctx["progress"] = selectors.campaign_progress(self.request.user, campaign)
         ctx["days_left"] = (campaign.deadline - timezone.localdate()).days
         return ctx
 
 
-class CampaignVillageView(CapabilityMixin, View):
+class CampaignVillageView(KitObjectView):
     """A village confirms each child: still here, details updated, moved away, or a new child."""
 
+    model = CampaignVillage
     capability = "visits.census_view"
-    deny_with_404 = True
+    template_name = "visits/census_village.html"
+    context_object_name = "part"
+    selector = staticmethod(_census_part_open)
 
-    def part(self):
-        return get_object_or_404(CampaignVillage.objects.visible_to(self.request.user, self.capability).select_related("campaign", "village"), pk=self.kwargs["pk"])
-
-    def get(self, request, pk):
-        from django.shortcuts import render
-
-        part = self.part()
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        part = self.object
         confirmations = {c.child_id: c for c in CensusConfirmation.objects.filter(campaign=part.campaign, village=part.village)}
-        children = list(Child.objects.visible_to(request.user, "registry.view_children").filter(village=part.village).order_by("name", "id")
+        children = list(Child.objects.visible_to(self.request.user, "registry.view_children").filter(village=part.village).order_by("name", "id")
                         .only("id", "name", "birth_date", "status", "created_at", "village_id"))
         rows = [{"child": c, "confirmation": confirmations.get(c.pk), "is_new": c.created_at >= part.campaign.started_at} for c in children]
-        done = sum(1 for r in rows if r["confirmation"])
-        from tonghu.core.capabilities import has_capability
+        ctx.update(rows=rows, done=sum(1 for r in rows if r["confirmation"]), outcomes=CensusOutcome.choices,
+                   can_confirm=has_capability(self.request.user, "visits.census_confirm") and not part.campaign.closed)
+        return ctx
 
-        return render(request, "visits/census_village.html", {
-            "part": part, "rows": rows, "done": done, "outcomes": CensusOutcome.choices,
-            "can_confirm": has_capability(request.user, "visits.census_confirm") and not part.campaign.closed,
-        })
-
-    def post(self, request, pk):
-        part = self.part()
+    def post(self, request, *args, **kwargs):
+        part = self.get_object()
         child = get_object_or_404(Child.objects.visible_to(request.user, "registry.view_children"), pk=request.POST.get("child"))
         try:
             services.census_confirm(actor=request.user, part=part, child=child, outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""))
