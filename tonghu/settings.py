@@ -339,7 +339,7 @@ TONGHU = {
     # Printed on exports and PDFs beside the user and time.
     "SITE_NAME": os.environ.get("TONGHU_SITE_NAME", "童护"),
     # Notifications go through these channels (dotted paths); see docs/configuration.md.
-    "NOTIFY_CHANNELS": [c for c in os.environ.get("TONGHU_NOTIFY_CHANNELS", "tonghu.visits.notify.ConsoleChannel,tonghu.visits.notify.EmailChannel").split(",") if c],
+    "NOTIFY_CHANNELS": [c for c in os.environ.get("TONGHU_NOTIFY_CHANNELS", "tonghu.core.notify.ConsoleChannel,tonghu.core.notify.EmailChannel").split(",") if c],
     # After a commit that changed more children's facts than this (an import), their classification and visit
     # schedules are recomputed by a background job instead of at once (tonghu.core.events).
     "FACTS_INLINE_MAX": env_int("TONGHU_FACTS_INLINE_MAX", 200),

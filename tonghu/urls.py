@@ -1,7 +1,9 @@
 """URL conf. Each app owns its URLs; every URL is declared with its access rule in the app's access.py."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from tonghu.accounts import views as account_views
@@ -11,6 +13,8 @@ from tonghu.core import views as core_views
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on their own; the pages link the SVG and ICO in static/tonghu (issue 18 §9).
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("tonghu/favicon.ico"), permanent=True)), name="favicon"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/catalog.js", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("accounts/login/", login_not_required(account_views.LoginView.as_view()), name="login"),

@@ -18,6 +18,7 @@ from tonghu.audit.services import audit_log
 
 from .models import ApiToken, RequestStatus, RoleDecision, RoleRequest, User, UserSession
 from tonghu.core.roles import Role
+from tonghu.core.texts import choice, msg
 
 # Capabilities that open children's data (files, cases, visits, the audit trail that names them). A role holding
 # any of them is given to an account only after approval.
@@ -42,7 +43,7 @@ def token_issue(*, user: User, ip: str | None = None) -> tuple[ApiToken, str]:
     key = secrets.token_hex(20)
     token = ApiToken.objects.create(key_hash=_digest(key), prefix=key[:8], user=user, ip=ip,
                                     expires_at=timezone.now() + timedelta(hours=settings.TONGHU_TOKEN_HOURS))
-    audit_log(actor=user, action="login", obj=user, ip=ip, summary=_("签发接口令牌 %(prefix)s…") % {"prefix": token.prefix})
+    audit_log(actor=user, action="login", obj=user, ip=ip, summary=msg("签发接口令牌 %(prefix)s…", prefix=token.prefix))
     return token, key
 
 
@@ -97,7 +98,7 @@ def revoke_all(*, user: User, reason: str, actor=None) -> tuple[int, int]:
         tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_reason=reason)
         if sessions or tokens:
             audit_log(actor=actor or user, action="admin", obj=user, region_code=user.region_id or "",
-                      summary=_("结束全部登录会话和接口令牌（%(reason)s）") % {"reason": reason},
+                      summary=msg("结束全部登录会话和接口令牌（%(reason)s）", reason=reason),
                       changes={"sessions": [sessions, 0], "tokens": [tokens, 0]})
     return sessions, tokens
 
@@ -122,7 +123,7 @@ def user_save(*, actor: User, user: User, before: dict) -> RoleRequest | None:
         req = RoleRequest.objects.create(user=user, role=requested[0], region_id=requested[1], department=requested[2],
                                          previous_role=user.role, requested_by=actor)
         audit_log(actor=actor, action="admin", obj=user, region_code=requested[1] or "",
-                  summary=_("申请为用户设定角色“%(role)s”，待审批") % {"role": req.get_role_display()})
+                  summary=msg("申请为用户设定角色“%(role)s”，待审批", role=choice(req, "role")))
         return req
 
 
@@ -141,7 +142,7 @@ def user_admin_save(*, actor: User, user: User, before: dict, password_changed: 
         if password_changed:
             changes["password"] = ["***", "***"]
         audit_log(actor=actor, action="admin", obj=user, region_code=user.region_id or "",
-                  summary=_("新建用户") if not before else _("修改用户"), changes=changes)
+                  summary=msg("新建用户") if not before else msg("修改用户"), changes=changes)
     return req
 
 
@@ -172,6 +173,6 @@ def role_decide(*, actor: User, request: RoleRequest, approve: bool, reason: str
             user.full_clean()
             user.save()
         audit_log(actor=actor, action="admin", obj=user, region_code=request.region_id,
-                  summary=(_("批准用户角色“%(role)s”") if approve else _("驳回用户角色申请“%(role)s”")) % {"role": request.get_role_display()},
+                  summary=(msg("批准用户角色“%(role)s”", role=choice(request, "role")) if approve else msg("驳回用户角色申请“%(role)s”", role=choice(request, "role"))),
                   changes={"role": [request.previous_role, request.role]} if approve else {})
     return request

@@ -5,11 +5,12 @@ from django.dispatch import receiver
 
 from tonghu.audit.services import audit_log
 from tonghu.core.middleware import client_ip
+from tonghu.core.texts import msg
 
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    audit_log(actor=user, action="login", obj=user, ip=client_ip(request) if request else None, summary="登录成功")
+    audit_log(actor=user, action="login", obj=user, ip=client_ip(request) if request else None, summary=msg("登录成功"))
     session = getattr(request, "session", None)
     if session is not None:
         if not session.session_key:
@@ -22,13 +23,13 @@ def on_login(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")[:150]
-    audit_log(actor=username, action="login_failed", object_type="accounts.user", object_repr=username, ip=client_ip(request) if request else None, summary="登录失败")
+    audit_log(actor=username, action="login_failed", object_type="accounts.user", object_repr=username, ip=client_ip(request) if request else None, summary=msg("登录失败"))
 
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_log(actor=user, action="logout", obj=user, ip=client_ip(request) if request else None, summary="退出登录")
+        audit_log(actor=user, action="logout", obj=user, ip=client_ip(request) if request else None, summary=msg("退出登录"))
         session = getattr(request, "session", None)
         if session is not None and session.session_key:
             from .models import UserSession

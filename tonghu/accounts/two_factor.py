@@ -23,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tonghu.core.roles import Role
+from tonghu.core.texts import msg
 
 PRIVILEGED_ROLES = {Role.SYSADMIN, Role.COUNTY_MANAGER, Role.AUDITOR, Role.PROVINCE_STAFF}
 RECOVERY_CODES = 10
@@ -59,7 +60,7 @@ def enrol_confirm(*, user, device: TOTPDevice) -> list[str]:
         static = StaticDevice.objects.create(user=user, name=_("恢复码"), confirmed=True)
         codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
         StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-        audit_log(actor=user, action="admin", obj=user, summary=_("设置两步验证并生成恢复码"))
+        audit_log(actor=user, action="admin", obj=user, summary=msg("设置两步验证并生成恢复码"))
     return codes
 
 

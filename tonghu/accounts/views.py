@@ -22,6 +22,7 @@ from tonghu.core.middleware import client_ip
 from . import services
 from .forms import UserForm
 from .models import RoleRequest, User
+from tonghu.core.texts import msg
 
 AUDITED_FIELDS = services.AUDITED_FIELDS
 
@@ -40,7 +41,7 @@ class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # the save ends every session and token; this one goes on under a new key
-        audit_log(actor=self.request.user, action="password", obj=self.request.user, summary=_("用户修改了自己的密码"))
+        audit_log(actor=self.request.user, action="password", obj=self.request.user, summary=msg("用户修改了自己的密码"))
         services.session_record(user=self.request.user, session_key=self.request.session.session_key, ip=client_ip(self.request),
                                 user_agent=self.request.META.get("HTTP_USER_AGENT", ""))
         return response
@@ -311,10 +312,10 @@ class TwoFactorVerifyView(CapabilityMixin, TemplateView):
         code = request.POST.get("code", "").strip().replace(" ", "")
         device = django_otp.match_token(request.user, code) if code else None
         if device is None:
-            audit_log(actor=request.user, action="login_failed", obj=request.user, ip=client_ip(request), summary=_("两步验证码错误"))
+            audit_log(actor=request.user, action="login_failed", obj=request.user, ip=client_ip(request), summary=msg("两步验证码错误"))
             return self.render_to_response(self.get_context_data(error=_("验证码不正确、已过期或已用过：请输入身份验证器当前显示的 6 位数字，或一个未用过的恢复码。")))
         django_otp.login(request, device)
-        audit_log(actor=request.user, action="login", obj=request.user, ip=client_ip(request), summary=_("通过两步验证"))
+        audit_log(actor=request.user, action="login", obj=request.user, ip=client_ip(request), summary=msg("通过两步验证"))
         return redirect(_safe_next(request))
 
 

@@ -20,9 +20,15 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    # ``summary`` in the caller's language; ``summary_stored`` is the stored column (a language-neutral message id +
+    # parameters, or plain text for old entries) — the value the hash chain covers.
+    summary = serializers.CharField(source="summary_text", read_only=True)
+    summary_stored = serializers.CharField(source="summary", read_only=True)
+
     class Meta:
         model = AuditEntry
-        fields = ["seq", "at", "actor_name", "ip", "action", "object_type", "object_id", "object_repr", "region_code", "summary", "changes", "hash"]
+        fields = ["seq", "at", "actor_name", "ip", "action", "object_type", "object_id", "object_repr", "region_code", "summary",
+                  "summary_stored", "changes", "hash"]
 
 
 class MeSerializer(serializers.Serializer):

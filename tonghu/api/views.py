@@ -68,10 +68,10 @@ class TokenThrottle(AnonRateThrottle):
 
 @extend_schema(
     request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField(),
-                                               "otp": serializers.CharField(required=False, help_text="两步验证码或恢复码（系统管理员、县级民政负责人、审计员、省级民政工作人员必填）")}),
+                                               "otp": serializers.CharField(required=False, help_text=_("两步验证码或恢复码（系统管理员、县级民政负责人、审计员、省级民政工作人员必填）"))}),
     responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}),
-               400: inline_serializer("TokenError", {"detail": serializers.CharField(required=False, help_text="用户名或密码错误"),
-                                                     "otp": serializers.ListField(child=serializers.CharField(), required=False, help_text="两步验证码的问题")})},
+               400: inline_serializer("TokenError", {"detail": serializers.CharField(required=False, help_text=_("用户名或密码错误")),
+                                                     "otp": serializers.ListField(child=serializers.CharField(), required=False, help_text=_("两步验证码的问题"))})},
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])

@@ -73,6 +73,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's (active) language: stored as a message id + parameters
+        (``tonghu.core.texts``), or plain text for entries written before."""
+        from tonghu.core.texts import render
+
+        return render(self.summary)
+
     def canonical(self) -> str:
         return json.dumps(
             {

@@ -15,10 +15,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tonghu.core.middleware import current_ip
 
 from .models import GENESIS, Action, AuditEntry, AuditHead, RefusalCounter
+from tonghu.core.texts import Msg, encode, msg
 
 REFUSAL_WINDOW = dt.timedelta(seconds=60)
 CHECKPOINT_FILE = "checkpoints.jsonl"
@@ -47,11 +49,15 @@ def audit_log(
     object_id: str = "",
     object_repr: str = "",
     region_code: str = "",
-    summary: str = "",
+    summary: str | Msg = "",
     changes: dict | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain (atomic; locks the chain head)."""
+    """Append one entry to the chain (atomic; locks the chain head).
+
+    ``summary`` should be a :func:`tonghu.core.texts.msg` (message id + parameters): it is stored language-neutral
+    and rendered in the reader's language (``AuditEntry.summary_text``), so the actor's language never leaks into the
+    trail. Plain text is stored as it is. The stored column (the encoded message) is what the HMAC covers."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -74,7 +80,7 @@ def audit_log(
             object_id=object_id,
             object_repr=object_repr[:200],
             region_code=region_code,
-            summary=summary,
+            summary=encode(summary),
             changes=_jsonable(changes or {}),
             prev_hash=head.last_hash,
         )
@@ -124,9 +130,10 @@ def audit_refusal(*, user, route: str, path: str, object_id: str = "", ip: str |
         else:
             counter.window_start, counter.suppressed = now, 0
             counter.save(update_fields=["window_start", "suppressed"])
-        summary = f"拒绝访问：{path}（对象不存在或不在本人辖区内）"
         if earlier:
-            summary += f"；此前一轮另有 {earlier} 次同类请求被拒绝"
+            summary = msg("拒绝访问：%(path)s（对象不存在或不在本人辖区内）；此前一轮另有 %(n)s 次同类请求被拒绝", path=path, n=earlier)
+        else:
+            summary = msg("拒绝访问：%(path)s（对象不存在或不在本人辖区内）", path=path)
         return audit_log(actor=user, action=Action.DENIED, object_type=f"url:{route}"[:60], object_id=str(object_id)[:64],
                          object_repr=path[:200], summary=summary, ip=ip,
                          changes={"path": path, "route": route, "refused_before_uncounted": earlier})
@@ -142,7 +149,7 @@ def flush_refusals() -> int:
             if not locked.suppressed:
                 continue
             audit_log(actor=locked.user, action=Action.DENIED, object_type=f"url:{locked.route}"[:60],
-                      summary=f"拒绝访问：{locked.route} 自 {timezone.localtime(locked.window_start):%Y-%m-%d %H:%M:%S} 起一分钟内另有 {locked.suppressed} 次请求被拒绝",
+                      summary=msg("拒绝访问：%(route)s 自 %(since)s 起一分钟内另有 %(n)s 次请求被拒绝", route=locked.route, since=locked.window_start, n=locked.suppressed),
                       changes={"route": locked.route, "refused_uncounted": locked.suppressed, "since": locked.window_start.isoformat()})
             locked.suppressed = 0
             locked.save(update_fields=["suppressed"])
@@ -207,9 +214,9 @@ def read_checkpoints() -> tuple[list[dict], str]:
             cp = json.loads(text)
             expected = hmac.new(settings.TONGHU_AUDIT_KEY, _checkpoint_message(int(cp["seq"]), cp["hash"], int(cp["count"]), cp["at"]), hashlib.sha256).hexdigest()
         except (ValueError, KeyError, TypeError):
-            return out, f"检查点文件 {path} 第 {number} 行无法读取（不是完整的检查点记录）。"
+            return out, _("检查点文件 %(path)s 第 %(number)s 行无法读取（不是完整的检查点记录）。") % {"path": path, "number": number}
         if not hmac.compare_digest(expected, str(cp.get("mac", ""))):
-            return out, f"检查点文件 {path} 第 {number} 行的签名不符：该行被伪造或改动，或 TONGHU_AUDIT_KEY 不是写入时的密钥。"
+            return out, _("检查点文件 %(path)s 第 %(number)s 行的签名不符：该行被伪造或改动，或 TONGHU_AUDIT_KEY 不是写入时的密钥。") % {"path": path, "number": number}
         out.append(cp)
     return out, ""
 
@@ -243,11 +250,11 @@ def verify_chain(batch: int = 5000) -> tuple[int, AuditEntry | None, str]:
         found = seen.get(seq)
         when = cp["at"][:19].replace("T", " ")
         if found is None:
-            return Verdict(checked, None, "checkpoint", f"{when} 的检查点记录到第 {seq} 条（共 {count} 条），但第 {seq} 条已不在审计表中：记录被删除（截断）。现有 {checked} 条。", len(checkpoints))
+            return Verdict(checked, None, "checkpoint", _("%(when)s 的检查点记录到第 %(seq)s 条（共 %(count)s 条），但第 %(seq)s 条已不在审计表中：记录被删除（截断）。现有 %(checked)s 条。") % {"when": when, "seq": seq, "count": count, "checked": checked}, len(checkpoints))
         if found[0] != cp["hash"]:
-            return Verdict(checked, None, "checkpoint", f"第 {seq} 条记录的链值与 {when} 的检查点不符：此前的记录被改写后重新计算过。", len(checkpoints))
+            return Verdict(checked, None, "checkpoint", _("第 %(seq)s 条记录的链值与 %(when)s 的检查点不符：此前的记录被改写后重新计算过。") % {"seq": seq, "when": when}, len(checkpoints))
         if found[1] != count:
-            return Verdict(checked, None, "checkpoint", f"截至第 {seq} 条，{when} 的检查点记有 {count} 条，现有 {found[1]} 条：有记录被删除或插入。", len(checkpoints))
+            return Verdict(checked, None, "checkpoint", _("截至第 %(seq)s 条，%(when)s 的检查点记有 %(count)s 条，现有 %(found)s 条：有记录被删除或插入。") % {"seq": seq, "when": when, "count": count, "found": found[1]}, len(checkpoints))
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and (head.last_hash != prev or head.count != checked):
         return Verdict(checked, None, "head", checkpoints=len(checkpoints))

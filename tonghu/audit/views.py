@@ -12,6 +12,7 @@ from tonghu.core.views import ScopedListView
 
 from .models import Action, AuditEntry
 from .services import audit_log
+from tonghu.core.texts import msg
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -90,7 +91,7 @@ class AuditExportView(ScopedListView):
     def get(self, request, *args, **kwargs):
         rows = list(self.get_queryset().order_by("seq")[: self.limit])
         audit_log(actor=request.user, action=Action.EXPORT, object_type="audit.auditentry",
-                  summary=f"导出审计记录 {len(rows)} 条",
+                  summary=msg("导出审计记录 %(rows)s 条", rows=len(rows)),
                   changes={"filter": [None, request.GET.urlencode()]})
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -103,5 +104,5 @@ class AuditExportView(ScopedListView):
             e = readable(e)
             changes = "; ".join(f"{k}: {a if a not in (None, '') else '∅'} → {b if b not in (None, '') else '∅'}" for k, a, b in e.shown_changes)
             out.writerow([e.seq, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.ip or "",
-                          e.get_action_display(), e.type_name, e.object_id, e.object_repr, e.summary, changes])
+                          e.get_action_display(), e.type_name, e.object_id, e.object_repr, e.summary_text, changes])
         return response

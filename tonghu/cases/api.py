@@ -24,6 +24,13 @@ class ReportStatusSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     situation_label = serializers.CharField(source="get_situation_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    feedback = serializers.SerializerMethodField()
+
+    def get_feedback(self, report) -> str:
+        """The feedback in the caller's language (stored as a message id + parameters, or the officer's own words)."""
+        from tonghu.core.texts import render
+
+        return render(report.feedback)
 
     class Meta:
         model = Report

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
+
+from tonghu.core.texts import pick
 
 from tonghu.accounts.models import User
 from tonghu.accounts.selectors import responsible_users
@@ -177,9 +180,11 @@ class AssessmentForm(BootstrapMixin, forms.Form):
         self.indicators = rules.indicators
         choices = [(str(i), str(i)) for i in range(rules.max_score + 1)]
         for ind in reversed(self.indicators):
-            field = forms.TypedChoiceField(label=f"{ind['group']}：{ind['zh']}", choices=choices, coerce=int,
+            name = pick(ind)  # the profile's own Chinese and English
+            label = name if get_language().startswith("en") else _("%(group)s：%(name)s") % {"group": ind["group"], "name": name}
+            field = forms.TypedChoiceField(label=label, choices=choices, coerce=int,
                                            widget=forms.RadioSelect, help_text=_("0 无问题 … %(max)d 严重") % {"max": rules.max_score},
-                                           error_messages={"required": _("请为“%(name)s”评分。") % {"name": ind["zh"]}})
+                                           error_messages={"required": _("请为“%(name)s”评分。") % {"name": name}})
             self.fields = {f"score_{ind['code']}": field, **self.fields}
         self.fields["assessed_on"].initial = timezone.localdate()
         self.source = rules.risk.get("source", "")

@@ -243,7 +243,8 @@ class Event(models.Model):
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30)
-    text = models.CharField(_("事项"), max_length=300)
+    # A message id + parameters (tonghu.core.texts), rendered in the reader's language; older rows hold plain text.
+    text = models.TextField(_("事项"))
 
     objects = ScopedManager()
 
@@ -252,8 +253,15 @@ class Event(models.Model):
         verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
 
+    @property
+    def text_display(self) -> str:
+        """The step in the reader's language."""
+        from tonghu.core.texts import render
+
+        return render(self.text)
+
     def __str__(self) -> str:
-        return f"{self.report} · {self.at:%Y-%m-%d %H:%M} · {self.text}"
+        return f"{self.report} · {self.at:%Y-%m-%d %H:%M} · {self.text_display}"
 
 
 class Assessment(models.Model):

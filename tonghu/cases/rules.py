@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tonghu.policy.engine import profile_for_region
 from tonghu.policy.profile import ResolvedProfile
@@ -39,7 +40,7 @@ class CaseRules:
 
     def source(self, name: str) -> str:
         s = self.rp.setting(f"{SECTION}.{name}")
-        return s.citation + ("（系统默认，待确认）" if s.note else "")
+        return s.citation + (_("（系统默认，待确认）") if s.note else "")
 
     def departments(self, situation: str) -> list[str]:
         depts = list(self.value("routing.departments"))
@@ -76,7 +77,7 @@ class CaseRules:
     @property
     def risk(self) -> dict:
         s = self.rp.setting("risk_scale.scale")
-        return {**s.value, "source": s.citation + ("（系统默认，待确认）" if s.note else "")}
+        return {**s.value, "source": s.citation + (_("（系统默认，待确认）") if s.note else "")}
 
     @property
     def indicators(self) -> list[dict]:

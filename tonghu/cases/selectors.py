@@ -18,6 +18,7 @@ from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 
 from .models import Case, Report
+from tonghu.core.texts import msg
 
 
 def receiving_department(user) -> str | None:
@@ -43,7 +44,7 @@ def is_case_team(user, case) -> bool:
 
 def case_open(*, fetched_by, pk, capability: str = "cases.view_case") -> Case:
     case = get_object_or_404(cases_visible(fetched_by, capability).select_related("report", "child", "region"), pk=pk)
-    audit_log(actor=fetched_by, action="view", obj=case, summary="查看个案")
+    audit_log(actor=fetched_by, action="view", obj=case, summary=msg("查看个案"))
     return case
 
 
@@ -58,7 +59,7 @@ def reports_received(user):
 
 def report_received_open(*, fetched_by, pk) -> Report:
     report = get_object_or_404(reports_received(fetched_by).select_related("child", "region"), pk=pk)
-    audit_log(actor=fetched_by, action="view", obj=report, summary="查看收到的强制报告")
+    audit_log(actor=fetched_by, action="view", obj=report, summary=msg("查看收到的强制报告"))
     return report
 
 

@@ -25,6 +25,7 @@ from .figures import figures_for
 from .models import Case, CaseStatus, Channel, DeadlineKind, Referral, Report, ReportStatus
 from .rules import rules_for_region
 from .selectors import cases_visible, is_case_team, may_see_reporter, receiving_department, reports_received
+from tonghu.core.texts import msg
 
 
 # ----------------------------------------------------------------------------------------- intake
@@ -435,7 +436,7 @@ class ReferralUpdateView(CaseActionView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         r = self.referral
-        ctx["intro"] = f"{r.get_target_kind_display()}：{r.target_name}（{r.referred_on:%Y-%m-%d}）"
+        ctx["intro"] = _("%(kind)s：%(name)s（%(date)s）") % {"kind": r.get_target_kind_display(), "name": r.target_name, "date": format(r.referred_on, '%Y-%m-%d')}
         return ctx
 
     def act(self, form):
@@ -524,7 +525,7 @@ class InterventionDocumentView(KitTemplateView):
         intervention = get_object_or_404(case.interventions, pk=kwargs["intervention"])
         if not intervention.document:
             raise Http404
-        audit_log(actor=request.user, action="view", obj=intervention, region_code=case.region_id, summary="查看干预文书")
+        audit_log(actor=request.user, action="view", obj=intervention, region_code=case.region_id, summary=msg("查看干预文书"))
         return FileResponse(intervention.document.open("rb"), as_attachment=True, filename=intervention.document.name.rsplit("/", 1)[-1])
 
 

@@ -40,6 +40,7 @@ def _job(ctx):
 
 endpoint("home", None)
 endpoint("healthz", None)
+endpoint("favicon", None)
 endpoint("region_list", "core.view_regions", make_object=lambda ctx: {}, list_marker=None)
 endpoint("region_detail", "core.view_regions", make_object=_region, list_marker=lambda ctx, kw: ctx.region.name)
 endpoint("region_import", "core.import_regions")

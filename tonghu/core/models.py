@@ -161,3 +161,48 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.content_type.app_label}.{self.content_type.model}#{self.object_id}"
+
+
+class Notification(models.Model):
+    """An in-app notification for one user; ``tonghu.core.notify.notify()`` creates it and a background job sends it
+    through the configured channels (console, e-mail; SMS or WeChat later).
+
+    The text is stored language-neutral: ``title_msg`` / ``body_msg`` hold a message id (the Chinese source string)
+    and its parameters (``tonghu.core.texts``), rendered in the reader's language when the list is shown or the
+    e-mail is sent. ``title`` / ``body`` keep the text in the source language (for rows written before, and for
+    callers that pass plain text)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=30)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    title_msg = models.JSONField(_("标题（消息编号与参数）"), null=True, blank=True)
+    body_msg = models.JSONField(_("内容（消息编号与参数）"), null=True, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    channels = models.JSONField(_("发送渠道"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notif_user_read")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language."""
+        from .texts import Msg
+
+        return Msg.from_json(self.title_msg).render() if self.title_msg else self.title
+
+    @property
+    def body_text(self) -> str:
+        """The body in the active language."""
+        from .texts import Msg
+
+        return Msg.from_json(self.body_msg).render() if self.body_msg else self.body

@@ -13,6 +13,7 @@ from .auditing import audit as audit_log
 
 from .models import Level, Region, UrbanRural, VillageKind
 from .regions import level_of, normalize_code, parent_code
+from tonghu.core.texts import msg
 
 REGION_COLUMNS = ["code", "name", "parent_code", "level", "kind", "urban_rural"]
 # Chinese headers are accepted too (the header row may be in either language).
@@ -150,5 +151,5 @@ def regions_import(data: bytes | str, *, actor, dry_run: bool = False) -> Region
                 report.updated += 1
             else:
                 report.unchanged += 1
-        audit_log(actor=actor, action="import", object_type="core.region", summary=_("导入行政区划：新增 %(c)d，更新 %(u)d，未变 %(n)d") % {"c": report.created, "u": report.updated, "n": report.unchanged})
+        audit_log(actor=actor, action="import", object_type="core.region", summary=msg("导入行政区划：新增 %(c)d，更新 %(u)d，未变 %(n)d", c=report.created, u=report.updated, n=report.unchanged))
     return report

@@ -36,6 +36,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from .capabilities import has_capability
 from .forms import add_service_errors
 from .idempotency import IdempotentViewMixin
+from .texts import msg
 from .versioning import EditConflictError
 
 __all__ = ["KitListView", "KitObjectView", "KitTemplateView", "ServiceFormView", "Table", "tables", "unscoped",
@@ -221,7 +222,7 @@ class KitListView(TitleMixin, ScopedQuerysetMixin, tables.SingleTableMixin, List
         filename = f"{self.export_name}-{stamp}.{fmt}"
         audit_log(actor=self.request.user, action="export", object_type=self.export_name, object_repr=str(self.get_title()),
                   region_code=getattr(getattr(self.request.user, "region", None), "code", "") or "",
-                  summary=_("导出“%(title)s” %(n)d 条（%(fmt)s）") % {"title": self.get_title(), "n": max(len(rows) - 1, 0), "fmt": fmt},
+                  summary=msg("导出“%(title)s” %(n)d 条（%(fmt)s）", title=str(self.get_title()), n=max(len(rows) - 1, 0), fmt=fmt),
                   changes={"query": self.request.GET.urlencode(), "rows": max(len(rows) - 1, 0)})
         if fmt == "csv":
             out = io.StringIO()

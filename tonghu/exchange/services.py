@@ -27,6 +27,7 @@ from tonghu.cases.models import Channel, Report
 from tonghu.cases.services import report_file
 from tonghu.core.models import Region
 from tonghu.core.roles import Role
+from tonghu.core.texts import msg
 
 from .models import DeliveryStatus, InboundTicket, PartnerCall, PartnerCredential, PartnerSystem, Scope, WebhookDelivery
 
@@ -71,7 +72,7 @@ def authenticate(*, method: str, path: str, headers, body: bytes, scope: str, no
     values = {h: (headers.get(h) or "").strip() for h in HEADERS}
     missing = [h for h, v in values.items() if not v]
     if missing:
-        raise PartnerRefused(401, _("缺少签名请求头：%(h)s。") % {"h": "、".join(missing)})
+        raise PartnerRefused(401, _("缺少签名请求头：%(h)s。") % {"h": _("、").join(missing)})
     partner = PartnerSystem.objects.filter(client_id=values["X-Tonghu-Client"]).select_related("account").first()
     if partner is None or not partner.active:
         raise PartnerRefused(401, _("客户端编号不存在或已停用。"))
@@ -153,7 +154,7 @@ def partner_create(*, actor, name: str, kind: str, region: Region, scopes: list[
                                            webhook_url=webhook_url, rate_per_minute=rate_per_minute)
     credential, secret = _new_credential(partner)
     audit_log(actor=actor, action="create", obj=partner, region_code=region.code,
-              summary=_("登记对接系统“%(name)s”（%(scopes)s）") % {"name": partner.name, "scopes": "、".join(scopes)})
+              summary=msg("登记对接系统“%(name)s”（%(scopes)s）", name=partner.name, scopes="、".join(scopes)))
     return partner, credential, secret
 
 
@@ -165,7 +166,7 @@ def credential_rotate(*, actor, partner: PartnerSystem, overlap_days: int = 7, n
     partner.credentials.filter(revoked_at__isnull=True, expires_at__gt=until).update(expires_at=until)
     credential, secret = _new_credential(partner, now=now)
     audit_log(actor=actor, action="update", obj=partner, region_code=partner.account.region_id,
-              summary=_("更换对接系统“%(name)s”的密钥，旧密钥 %(d)d 天后失效") % {"name": partner.name, "d": overlap_days})
+              summary=msg("更换对接系统“%(name)s”的密钥，旧密钥 %(d)d 天后失效", name=partner.name, d=overlap_days))
     return credential, secret
 
 
@@ -285,5 +286,5 @@ def delivery_replay(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.status, delivery.next_attempt_at, delivery.attempts = DeliveryStatus.PENDING, timezone.now(), 0
     delivery.save(update_fields=["status", "next_attempt_at", "attempts"])
     audit_log(actor=actor, action="update", obj=delivery.partner, region_code=delivery.partner.account.region_id,
-              summary=_("重新发送回调：%(e)s") % {"e": delivery.event})
+              summary=msg("重新发送回调：%(e)s", e=delivery.event))
     return delivery

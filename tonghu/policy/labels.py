@@ -132,6 +132,16 @@ def category_label(key: str) -> str:
     return f"{GROUP_LABELS.get(group, group)}（{CATEGORY_LABELS.get(cat, cat)}）"
 
 
+def category_msg(key: str):
+    """``category_label`` as a stored message (``tonghu.core.texts``): rendered in the reader's language later."""
+    from tonghu.core.texts import msg
+
+    if key in GROUP_LABELS:
+        return GROUP_LABELS[key]
+    group, _dot, cat = key.partition(".")
+    return msg("%(group)s（%(category)s）", group=GROUP_LABELS.get(group, group), category=CATEGORY_LABELS.get(cat, cat))
+
+
 def scheme_label(code: str) -> str:
     return str(SCHEME_LABELS.get(code, code))
 

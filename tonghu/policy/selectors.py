@@ -174,6 +174,17 @@ def gap_view(g: dict | EntitlementGap, sensitive_ok: bool) -> dict:
             "status": g["status"] if isinstance(g, dict) else g.status}
 
 
+def describe_categories_msg(keys, sensitive_ok: bool = True):
+    """``describe_categories`` as a stored message (a list of category labels, rendered for the reader)."""
+    from tonghu.core.texts import msg
+
+    from .labels import category_msg
+
+    labels = [RESTRICTED if (k in SENSITIVE_KEYS and not sensitive_ok) else category_msg(k) for k in keys]
+    unique = list({repr(x): x for x in labels}.values())
+    return unique if unique else msg("（无）")
+
+
 def describe_categories(keys, sensitive_ok: bool = True) -> str:
     """Chinese labels of category keys; sensitive categories read 受限信息 for users who may not see them."""
     labels = [str(RESTRICTED) if (k in SENSITIVE_KEYS and not sensitive_ok) else category_label(k) for k in keys]

@@ -30,13 +30,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tonghu.audit.services import audit_log, diff
 
 from . import engine
 from .childfacts import child_facts, facts_queryset
 from .facts import ChildFacts, FactsError
-from .labels import ENTRY_SECTIONS, profile_error_zh, scheme_label
+from .labels import ENTRY_SECTIONS, profile_error_zh
 from .models import (
     ChangeTrigger,
     ChildClassification,
@@ -50,6 +51,7 @@ from .models import (
 )
 from .profile import Profile, ProfileError, read_profile_documents
 from .store import documents_from_db, jsonable, revive_dates
+from tonghu.core.texts import encode, joined, msg
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +127,7 @@ def policy_load(*, actor=None, directory: Path | str | None = None) -> dict[str,
     engine.profiles_from_documents(documents_from_db())  # the union must be valid too, or nothing is saved
     if report["versions_created"] or report["profiles_created"]:
         audit_log(actor=actor or "tonghu policy-load", action="admin", object_type="policy.policyprofile",
-                  object_repr=_("认定规则方案"), summary=_("从规则文件载入认定规则：%(v)s") % {"v": "、".join(report["versions_created"])})
+                  object_repr=_("认定规则方案"), summary=msg("从规则文件载入认定规则：%(v)s", v=list(report["versions_created"])))
     return report
 
 
@@ -222,7 +224,7 @@ def profile_version_create(*, actor, profile: PolicyProfile, effective_from: dt.
             changed[path] = [jsonable(old), jsonable(s.value)]
     audit_log(actor=actor, action="update", object_type="policy.policyprofile", object_id=str(profile.pk),
               object_repr=str(row), region_code=(profile.region_prefix.ljust(12, "0") if profile.region_prefix else ""),
-              summary=_("新建认定规则版本 %(v)s，自 %(d)s 起生效") % {"v": str(row), "d": effective_from.isoformat()},
+              summary=msg("新建认定规则版本 %(v)s，自 %(d)s 起生效", v=str(row), d=effective_from),
               changes=changed)
     # Children under this profile (or one inheriting from it) change on that date: the daily job re-evaluates them.
     affected = _descendants(built, profile.key)
@@ -267,7 +269,7 @@ def profile_create(*, actor, region, source: str, effective_from: dt.date, name_
     except ProfileError as exc:  # pragma: no cover - an empty version inherits valid rules
         raise ValidationError(profile_error_zh(str(exc))[1]) from None
     audit_log(actor=actor, action="create", object_type="policy.policyprofile", object_id=str(row.pk), object_repr=row.name_zh,
-              region_code=region.code, summary=_("建立认定规则方案“%(n)s”（继承%(p)s），自 %(d)s 起适用") % {"n": row.name_zh, "p": parent.name_zh, "d": effective_from.isoformat()})
+              region_code=region.code, summary=msg("建立认定规则方案“%(n)s”（继承%(p)s），自 %(d)s 起适用", n=row.name_zh, p=parent.name_zh, d=effective_from))
     from tonghu.core.scoping import prefix_range
 
     ChildClassification.objects.filter(child__village__code__range=prefix_range(region.prefix)).filter(
@@ -345,10 +347,11 @@ def _reason(trigger: str, previous: ChildClassification | None, on: dt.date, giv
     if given:
         return given
     if trigger == ChangeTrigger.DATE and previous is not None and previous.next_change:
-        causes = "、".join(previous.next_change.get("causes_zh") or [])
+        causes = previous.next_change.get("causes_zh") or []  # the engine's words (Chinese only)
         when = previous.next_change.get("date") or on.isoformat()
-        return _("%(when)s：%(causes)s") % {"when": when, "causes": causes} if causes else _("时间推移")
-    return str(ChangeTrigger(trigger).label)
+        # stored language-neutral and shown with |stored (issue 11 §5)
+        return encode(msg("%(when)s：%(causes)s", when=when, causes=joined(causes, gettext_noop("、")))) if causes else encode(msg("时间推移"))
+    return encode(ChangeTrigger(trigger).label)
 
 
 def _recipients(child) -> list:
@@ -367,25 +370,26 @@ def _notify(change: ClassificationChange, child) -> list[str]:
     """Tell the child's director and the county officers (visits' in-app notifications when available)."""
     from tonghu.core.capabilities import has_capability
 
-    from .selectors import describe_categories
+    from tonghu.core.notify import notify
 
-    try:
-        from tonghu.visits.notify import notify
-    except ImportError:  # pragma: no cover - the visits app provides it; the history keeps who was told anyway
-        notify = None
+    from .selectors import describe_categories_msg
+
     names = []
-    title = _("%(name)s 的儿童类别发生变化") % {"name": child.name}
+    title = msg("%(name)s 的儿童类别发生变化", name=child.name)
     url = reverse("child_detail", kwargs={"pk": child.pk}) + "#policy"
     for user in _recipients(child):
         sensitive_ok = has_capability(user, "registry.view_sensitive")
-        parts = []
-        if change.entered:
-            parts.append(_("新认定为：%(c)s") % {"c": describe_categories(change.entered, sensitive_ok)})
-        if change.left:
-            parts.append(_("不再属于：%(c)s") % {"c": describe_categories(change.left, sensitive_ok)})
-        body = "；".join(parts) + "。" + _("原因：%(r)s") % {"r": change.reason}
-        if notify is not None:
-            notify(user, kind="policy_classification", title=title, body=body, url=url)
+        entered = describe_categories_msg(change.entered, sensitive_ok) if change.entered else None
+        left = describe_categories_msg(change.left, sensitive_ok) if change.left else None
+        if entered and left:
+            body = msg("新认定为：%(c)s；不再属于：%(d)s。原因：%(r)s", c=entered, d=left, r=change.reason)
+        elif entered:
+            body = msg("新认定为：%(c)s。原因：%(r)s", c=entered, r=change.reason)
+        elif left:
+            body = msg("不再属于：%(c)s。原因：%(r)s", c=left, r=change.reason)
+        else:
+            body = msg("原因：%(r)s", r=change.reason)
+        notify(user, kind="policy_classification", title=title, body=body, url=url)
         names.append(user.username)
     return names
 
@@ -429,7 +433,7 @@ def classification_refresh(*, child, on: dt.date | None = None, trigger: str = C
     reason_text = _reason(trigger, previous, on, reason)
     if previous is None and trigger != ChangeTrigger.MANUAL:
         trigger = ChangeTrigger.INITIAL
-        reason_text = reason or str(ChangeTrigger.INITIAL.label)
+        reason_text = reason or encode(ChangeTrigger.INITIAL.label)
     _apply(obj, result, now)
     obj.save()
     _sync_gaps(child, result["gaps"], on)
@@ -445,14 +449,14 @@ def classification_refresh(*, child, on: dt.date | None = None, trigger: str = C
             if notify and (change.entered or change.left):
                 change.notified = _notify(change, child)
                 change.save(update_fields=["notified"])
-            from .selectors import SENSITIVE_KEYS, describe_categories
+            from .selectors import SENSITIVE_KEYS, describe_categories_msg
 
             def hide(keys):  # the audit trail never carries sensitive facts (docs/permissions.md rule 7)
                 return [str(_("受限信息")) if k in SENSITIVE_KEYS else k for k in keys]
 
             audit_log(actor=actor or SYSTEM, action="status", obj=child,
-                      summary=_("儿童类别变化：%(a)s → %(b)s（%(r)s）") % {
-                          "a": describe_categories(before_cats, False), "b": describe_categories(after_cats, False), "r": reason_text},
+                      summary=msg("儿童类别变化：%(a)s → %(b)s（%(r)s）", a=describe_categories_msg(before_cats, False),
+                                  b=describe_categories_msg(after_cats, False), r=reason_text),
                       changes={"categories": [hide(before_cats), hide(after_cats)],
                                "pending": [hide(before_pending), hide(after_pending)]})
     return obj
@@ -487,7 +491,7 @@ def classification_refresh_many(children: Iterable, *, on: dt.date | None = None
         batch_c.append(obj)
         batch_h.append(ClassificationChange(child=child, on=on, to_categories=result["categories"],
                                             to_pending=result["pending"], entered=result["categories"],
-                                            trigger=ChangeTrigger.INITIAL, reason=str(ChangeTrigger.INITIAL.label),
+                                            trigger=ChangeTrigger.INITIAL, reason=encode(ChangeTrigger.INITIAL.label),
                                             profile_key=result["profile_key"], profile_version=result["profile_version"]))
         for g in result["gaps"]:
             batch_g.append(EntitlementGap(child=child, scheme=g["scheme"], status=g["status"], reason_zh=g["reason_zh"],
@@ -580,8 +584,12 @@ def gap_decide(*, actor, gap: EntitlementGap, decision: str, note: str = "") -> 
     GapDecision.objects.create(gap=gap, decision=decision, note=note, decided_by=actor)
     from .selectors import SENSITIVE_SCHEMES
 
-    scheme = str(_("受限信息")) if gap.scheme in SENSITIVE_SCHEMES else scheme_label(gap.scheme)
+    from .labels import SCHEME_LABELS
+    from .selectors import RESTRICTED
+
+    # lazy labels: stored as message ids, so the audit summary reads in the auditor's language (issue 11 §5)
+    scheme = RESTRICTED if gap.scheme in SENSITIVE_SCHEMES else SCHEME_LABELS.get(gap.scheme, gap.scheme)
     audit_log(actor=actor, action="update", obj=gap.child,
-              summary=_("应保尽保处理：%(s)s — %(d)s") % {"s": scheme, "d": Decision(decision).label},
+              summary=msg("应保尽保处理：%(s)s — %(d)s", s=scheme, d=Decision(decision).label),
               changes=diff(before, {"decision": decision, "decision_note": note}))
     return gap

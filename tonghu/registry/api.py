@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -80,7 +81,7 @@ class GuardianSerializer(MaskingMixin, serializers.ModelSerializer):
         model = Guardian
         fields = ["id", *services.GUARDIAN_FIELDS, "restrictions", "version"]
 
-    @extend_schema_field(serializers.JSONField(help_text="受限信息：有权限的角色得到列表（类别、起止日期、场所、证明），其他角色得到“受限信息”或空列表"))
+    @extend_schema_field(serializers.JSONField(help_text=_("受限信息：有权限的角色得到列表（类别、起止日期、场所、证明），其他角色得到“受限信息”或空列表")))
     def get_restrictions(self, obj):
         rows = list(obj.restrictions.all())
         if not masking.can_view_sensitive(_user(self)):
@@ -89,6 +90,14 @@ class GuardianSerializer(MaskingMixin, serializers.ModelSerializer):
 
 
 class CareSerializer(MaskingMixin, serializers.ModelSerializer):
+    end_reason = serializers.SerializerMethodField()
+
+    def get_end_reason(self, obj) -> str:
+        """In the caller's language (a reason the system wrote is stored as a message id, tonghu.core.texts)."""
+        from tonghu.core.texts import render
+
+        return render(obj.end_reason)
+
     class Meta:
         model = CareArrangement
         fields = ["id", *services.CARE_FIELDS, "end", "end_reason", "version"]
@@ -143,7 +152,7 @@ class ChildDetailSerializer(MaskingMixin, serializers.ModelSerializer):
     def get_assistance(self, obj):
         return AssistanceSerializer(masking.visible_rows(_user(self), obj.assistance.all()), many=True, context=self.context).data
 
-    @extend_schema_field(serializers.IntegerField(help_text="本角色看不到的受限救助记录条数"))
+    @extend_schema_field(serializers.IntegerField(help_text=_("本角色看不到的受限救助记录条数")))
     def get_assistance_restricted(self, obj):
         return masking.restricted_count(_user(self), obj.assistance.all())
 
@@ -162,7 +171,7 @@ def _chinese_messages(fields) -> None:
             if key in f.error_messages and str(f.error_messages[key]) == defaults.get(key):
                 f.error_messages[key] = message
         if isinstance(f, serializers.DateField) and str(f.error_messages.get("invalid")) == defaults.get("invalid"):
-            f.error_messages["invalid"] = "日期格式错误，应为 YYYY-MM-DD"
+            f.error_messages["invalid"] = _("日期格式错误，应为 YYYY-MM-DD")
 
 
 def _conflict(exc: services.EditConflictError) -> Response:
@@ -177,7 +186,7 @@ VERSION_HELP = "您读取该记录时的版本号（version）；修改时必填
 
 def _version_field(required: bool = False):
     return serializers.IntegerField(required=required, write_only=True, help_text=VERSION_HELP,
-                                    error_messages={"required": "请提供您读取记录时的 version（版本号），以免覆盖他人的修改", "invalid": "version（版本号）应为整数"})
+                                    error_messages={"required": _("请提供您读取记录时的 version（版本号），以免覆盖他人的修改"), "invalid": _("version（版本号）应为整数")})
 
 
 class ChildWriteSerializer(serializers.ModelSerializer):
@@ -214,7 +223,7 @@ class ChildWriteSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is None and "village" not in attrs:
-            raise serializers.ValidationError({"village": ["请选择所在村（社区）"]})
+            raise serializers.ValidationError({"village": [_("请选择所在村（社区）")]})
         return attrs
 
 
@@ -246,7 +255,7 @@ class _SubWriteSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         hidden = sorted(k for k in getattr(self, "initial_data", {}) if masking.is_sensitive_field(self.Meta.model, k) and k not in self.fields)
         if hidden:
-            raise serializers.ValidationError({k: ["您的角色无权填写受限信息"] for k in hidden})
+            raise serializers.ValidationError({k: [_("您的角色无权填写受限信息")] for k in hidden})
         return attrs
 
 
@@ -276,7 +285,7 @@ class AssistanceWriteSerializer(_SubWriteSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if attrs.get("scheme") in masking.SENSITIVE_SCHEMES and not masking.can_view_sensitive(_user(self)):
-            raise serializers.ValidationError({"scheme": ["您的角色无权登记该救助项目（受限信息）"]})
+            raise serializers.ValidationError({"scheme": [_("您的角色无权登记该救助项目（受限信息）")]})
         return attrs
 
 
@@ -471,7 +480,7 @@ def _duplicate_body(report) -> dict:
     if report.similar:
         body["similar"] = [{"id": c.pk, "name": c.name, "birth_date": c.birth_date.isoformat(), "village": c.village.name} for c in report.similar]
     if report.needs_confirmation and not report.id_blocking:
-        body["confirm_similar"] = ["如确认是另一名儿童，请带 confirm_similar: true 再次提交"]
+        body["confirm_similar"] = [_("如确认是另一名儿童，请带 confirm_similar: true 再次提交")]
     return body
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tonghu.core.demo_loader import demo_step
+from tonghu.core.texts import msg
 
 ETHNIC_MIX = [("08", 0.58), ("01", 0.24), ("13", 0.13), ("06", 0.02), ("04", 0.015), ("05", 0.015)]
 DESTINATIONS = [
@@ -335,6 +336,6 @@ def children(ctx):
                                          reason=child.status_reason))
     StatusChange.objects.bulk_create(statuses, batch_size=1000)
     audit_log(actor=officer or "demo", action="import", object_type="registry.child", region_code=county_code,
-              summary=f"演示数据：生成 {len(kids)} 份儿童档案、{len(households)} 户家庭、{len(guardians)} 名监护人、{len(cares)} 条委托照护、{len(assistance)} 条救助记录")
+              summary=msg("演示数据：生成 %(kids)s 份儿童档案、%(households)s 户家庭、%(guardians)s 名监护人、%(cares)s 条委托照护、%(assistance)s 条救助记录", kids=len(kids), households=len(households), guardians=len(guardians), cares=len(cares), assistance=len(assistance)))
     ctx.data["children"] = len(kids)
     ctx.say(f"    {len(kids)} children in {len(households)} households; {len(cares)} care arrangements; {len(assistance)} assistance records")

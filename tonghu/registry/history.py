@@ -87,6 +87,6 @@ def child_history(child, *, user=None, limit: int = ENTRY_LIMIT) -> list[dict]:
     )
     out = []
     for e in entries:
-        out.append({"at": e.at, "actor": e.actor_name, "action": e.get_action_display(), "summary": e.summary,
+        out.append({"at": e.at, "actor": e.actor_name, "action": e.get_action_display(), "summary": e.summary_text,
                     "changes": describe_changes(e.changes or {}, user=user)})
     return out

@@ -23,6 +23,7 @@ from . import masking
 from .ledger import records as R
 from .ledger.columns import VOCAB
 from .ledger.validate import format_health, format_schooling
+from tonghu.core.texts import msg
 from .sections import provider_for
 
 FONT = "STSong-Light"
@@ -256,6 +257,6 @@ def child_pdf(*, actor, child, now: dt.datetime | None = None) -> bytes:
 
     data = child_print_data(child, actor, now=now)
     pdf = build_pdf(data)
-    audit_log(actor=actor, action="print", obj=child, summary="打印儿童档案（PDF）",
+    audit_log(actor=actor, action="print", obj=child, summary=msg("打印儿童档案（PDF）"),
               changes={"full_id_numbers": masking.can_view_id_numbers(actor), "sensitive": masking.can_view_sensitive(actor)})
     return pdf

@@ -7,6 +7,7 @@ from tonghu.audit.services import audit_log
 from tonghu.core.models import Region
 
 from .models import Attachment, CareArrangement, Child, ChildStatus, Household
+from tonghu.core.texts import msg
 
 VIEW = "registry.view_children"
 EDIT = "registry.edit_children"
@@ -32,7 +33,7 @@ def child_file_queryset(qs):
 def child_open(*, fetched_by, pk, capability: str = VIEW) -> Child:
     """Fetch one file for display (404 outside scope) and write the audit entry for the view."""
     child = get_object_or_404(child_file_queryset(child_list(fetched_by=fetched_by, capability=capability)), pk=pk)
-    audit_log(actor=fetched_by, action="view", obj=child, summary="查看儿童档案")
+    audit_log(actor=fetched_by, action="view", obj=child, summary=msg("查看儿童档案"))
     return child
 
 
@@ -43,7 +44,7 @@ def child_for_edit(*, user, pk) -> Child:
 
 def household_open(*, fetched_by, pk, capability: str = VIEW) -> Household:
     household = get_object_or_404(Household.objects.visible_to(fetched_by, capability).select_related("village"), pk=pk)
-    audit_log(actor=fetched_by, action="view", obj=household, summary="查看家庭档案（一户一档）")
+    audit_log(actor=fetched_by, action="view", obj=household, summary=msg("查看家庭档案（一户一档）"))
     return household
 
 

@@ -21,6 +21,7 @@ from .filters import ChildFilterSet
 from .history import child_history
 from .models import Assistance, Attachment, CareArrangement, Child, ChildStatus, Guardian, Household
 from .sections import sections_for
+from tonghu.core.texts import msg
 
 VIEW = "registry.view_children"
 EDIT = "registry.edit_children"
@@ -391,7 +392,7 @@ class AttachmentDownloadView(KitTemplateView):
         attachment = get_object_or_404(Attachment.objects.visible_to(request.user, VIEW).select_related("child"), pk=kwargs["apk"], child_id=kwargs["pk"], withdrawn=False)
         if attachment.sensitive and not masking.can_view_sensitive(request.user):
             raise Http404
-        audit_log(actor=request.user, action="view", obj=attachment.child, summary=f"查看附件：{'受限材料' if attachment.sensitive else attachment.title}")
+        audit_log(actor=request.user, action="view", obj=attachment.child, summary=msg("查看附件：%(title)s", title=msg("受限材料") if attachment.sensitive else attachment.title))
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError as exc:
@@ -584,6 +585,6 @@ class TownshipLedgerView(KitObjectView):
             parents = {g.role: g for g in c.guardians.all()}
             care = next((x for x in c.care_arrangements.all() if x.end is None), None)
             rows.append({"c": c, "id": masking.show_id_number(user, c.id_number), "father": parents.get("father"), "mother": parents.get("mother"), "care": care})
-        audit_log(actor=user, action="view", obj=self.object, summary="查看乡镇台账（一乡一账）")
+        audit_log(actor=user, action="view", obj=self.object, summary=msg("查看乡镇台账（一乡一账）"))
         ctx.update({"rows": rows, "page_obj": page, "paginator": page.paginator, "is_paginated": page.has_other_pages(), "querystring": ""})
         return ctx

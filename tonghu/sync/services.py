@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 from tonghu.core.idempotency import once
+from tonghu.core.texts import msg
 from tonghu.core.versioning import EditConflictError
 from tonghu.policy.labels import category_label
 from tonghu.registry import services as registry_services
@@ -58,7 +59,7 @@ def key_get(*, user) -> OfflineKey:
         raise PermissionDenied
     key, created = OfflineKey.objects.get_or_create(user=user, defaults={"key": _new_key()})
     if created:
-        audit_log(actor=user, action="create", obj=user, summary=_("生成离线数据密钥"))
+        audit_log(actor=user, action="create", obj=user, summary=msg("生成离线数据密钥"))
     return key
 
 
@@ -122,7 +123,7 @@ def bundle(*, user, today: dt.date | None = None) -> dict:
             "guardians": guardians.get(c.pk, []), "tasks": schedules.get(c.pk, {}), "problems": problems.get(c.pk, []),
         })
     audit_log(actor=user, action="view", object_type="sync.bundle", region_code=getattr(user.region, "code", "") or "",
-              summary=_("离线同步：下载本辖区 %(n)d 名儿童的走访所需信息") % {"n": len(out_children)})
+              summary=msg("离线同步：下载本辖区 %(n)d 名儿童的走访所需信息", n=len(out_children)))
     return {
         "format": 1, "generated_at": timezone.now().isoformat(), "today": today.isoformat(), "user": user.get_username(),
         "wipe_after_days": wipe_after_days(), "can_record": has_capability(user, "visits.record"),
@@ -141,8 +142,8 @@ def bundle(*, user, today: dt.date | None = None) -> dict:
 
 def _messages(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
-        return "；".join(str(m) for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(str(m) for m in exc.messages)
+        return _("；").join(str(m) for msgs in exc.message_dict.values() for m in msgs)
+    return _("；").join(str(m) for m in exc.messages)
 
 
 def _date(value, field: str) -> dt.date:
@@ -266,7 +267,7 @@ def push_one(*, user, item: dict) -> dict:
     except EditConflictError as exc:
         theirs = {"phone": exc.obj.phone, "version": exc.obj.version} if isinstance(exc.obj, Guardian) else {"version": exc.obj.version}
         msg = _("冲突：在您离线期间，%(who)s修改了这条信息。请选择保留哪一个。") % {
-            "who": "、".join(sorted({str(c.get("actor")) for c in exc.changes if c.get("actor")})) or _("其他用户")}
+            "who": _("、").join(sorted({str(c.get("actor")) for c in exc.changes if c.get("actor")})) or _("其他用户")}
         _record(user, item, token, status=ItemStatus.CONFLICT, message=msg)
         return answer | {"status": ItemStatus.CONFLICT, "message": msg, "theirs": theirs, "mine": item.get("data") or {}}
     except ProblemChanged as exc:

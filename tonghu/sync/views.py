@@ -159,7 +159,7 @@ class PushView(CapabilityMixin, View):
         try:
             results = services.push(user=request.user, items=payload.get("items", []) if isinstance(payload, dict) else None)
         except ValidationError as exc:
-            return JsonResponse({"error": "；".join(exc.messages)}, status=400)
+            return JsonResponse({"error": _("；").join(exc.messages)}, status=400)
         except PermissionDenied:
             raise
         return _no_store(JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False}))

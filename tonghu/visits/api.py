@@ -21,12 +21,14 @@ from tonghu.registry.models import Child
 
 from . import services
 from .models import ProblemCategory, Schedule, Severity, Visit
+from tonghu.core.texts import msg, render
 
 
 class TaskSerializer(serializers.ModelSerializer):
     child_name = serializers.CharField(source="child.name", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     overdue_days = serializers.SerializerMethodField()
+    reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Schedule
@@ -35,6 +37,10 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_overdue_days(self, obj) -> int:
         return max(0, (timezone.localdate() - obj.due_on).days)
+
+    def get_reason(self, obj) -> str:
+        """Why visits are escalated, in the caller's language (stored language-neutral)."""
+        return render(obj.reason)
 
 
 class TaskFilter(BaseFilterSet):
@@ -113,7 +119,7 @@ class VisitViewSet(IdempotentAPIMixin, ScopedViewSetMixin, mixins.CreateModelMix
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         audit_log(actor=request.user, action="view", object_type="visits.visit", object_id=str(kwargs["pk"]),
-                  summary="API 查看走访记录")
+                  summary=msg("API 查看走访记录"))
         return response
 
     def perform_create(self, serializer):

@@ -44,7 +44,8 @@ class Schedule(models.Model):
     interval_days = models.PositiveSmallIntegerField(_("间隔（天）"), default=0)
     interval_label = models.CharField(_("频次"), max_length=40)
     escalated = models.BooleanField(_("加密走访"), default=False)
-    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    # Why visits are escalated, stored language-neutral (tonghu.core.texts); templates show it with ``|stored``.
+    reason = models.TextField(_("原因"), blank=True)
     last_done_on = models.DateField(_("上次完成日期"), null=True, blank=True)
     opens_on = models.DateField(_("可开始日期"))
     due_on = models.DateField(_("截止日期"))
@@ -342,25 +343,6 @@ class CensusConfirmation(models.Model):
         return f"{self.child_id} {self.get_outcome_display()}"
 
 
-class Notification(models.Model):
-    """An in-app notification for one user; ``notify()`` creates it and a background job sends it through the
-    configured channels (console, email; SMS or WeChat later). See ``tonghu.visits.notify``."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("类型"), max_length=30)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    channels = models.JSONField(_("发送渠道"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="visits_notif_user_read")]
-
-    def __str__(self) -> str:
-        return self.title
+# The in-app notification moved to core (issue 11 §3); imported here so ``from tonghu.visits.models import
+# Notification`` keeps working for other branches and older code.
+from tonghu.core.models import Notification  # noqa: E402,F401

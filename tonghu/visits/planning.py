@@ -17,6 +17,7 @@ from tonghu.policy import engine
 from tonghu.policy.childfacts import child_facts
 from tonghu.policy.dates import Period
 from tonghu.policy.facts import ChildFacts
+from tonghu.core.texts import bilingual, msg
 
 # Registry fields that, when present and true, count as "high guardianship risk" (R-C2, the list). The
 # profiles have no trigger rule for it yet; it uses the profile's escalated intervals (see docs/visits.md).
@@ -28,7 +29,7 @@ class Plan:
     contact: Period
     home_visit: Period
     escalated: bool
-    reasons: tuple[str, ...]  # "父亲为肢体一级残疾" …
+    reasons: tuple  # texts to store (tonghu.core.texts): "父亲为肢体一级残疾" …
     profile: str
     source: str
     groups: tuple[str, ...] = field(default=())
@@ -59,7 +60,8 @@ def plan_for(child, on: dt.date) -> Plan | None:
         return None
     risk = _high_guardianship_risk(child)
     contact, home, escalated = vp.contact_interval, vp.home_visit_interval, vp.escalated
-    reasons = [t.text_zh for t in vp.triggers]
+    # Stored language-neutral (the profile's own Chinese and English text, or a message id): see tonghu.core.texts.
+    reasons = [bilingual(t.text_zh, t.text_en) for t in vp.triggers]
     source, groups = vp.source, vp.groups
     if risk:
         esc_c = Period.from_value(rp.value("visits.escalated_contact_interval"))
@@ -67,7 +69,7 @@ def plan_for(child, on: dt.date) -> Plan | None:
         contact = esc_c if _days(esc_c) < _days(contact) else contact
         home = esc_h if _days(esc_h) < _days(home) else home
         escalated = True
-        reasons.append("家庭监护风险高")
+        reasons.append(msg("家庭监护风险高"))
     return Plan(contact=contact, home_visit=home, escalated=escalated, reasons=tuple(reasons), profile=rp.key,
                 source=source, groups=groups)
 

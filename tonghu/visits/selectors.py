@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tonghu.core.models import Region
 from tonghu.core.scoping import prefix_range
@@ -170,15 +172,15 @@ def quarterly_visit_rows(child, year: int) -> list[dict]:
         else:
             row["contacts"] += 1
         for p in v.problems.all():
-            row["problems"].append(f"{p.get_category_display()}：{p.description}")
+            row["problems"].append(_("%(category)s：%(description)s") % {"category": p.get_category_display(), "description": p.description})
             if p.resolution:
                 row["measures"].append(p.resolution)
         if v.measures:
             row["measures"].append(v.measures)
     for row in rows:
-        row["dates_text"] = "、".join(f"{d.month}月{d.day}日" for d in row["dates"])
-        row["problems_text"] = "；".join(row["problems"])
-        row["measures_text"] = "；".join(dict.fromkeys(row["measures"]))
+        row["dates_text"] = _("、").join(date_format(d, "MONTH_DAY_FORMAT") for d in row["dates"])
+        row["problems_text"] = _("；").join(row["problems"])
+        row["measures_text"] = _("；").join(dict.fromkeys(row["measures"]))
     return rows
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tonghu.core.roles import Role
 from tonghu.accounts.selectors import responsible_users, users_within
@@ -48,6 +48,7 @@ from .models import (
 )
 from .notify import notify
 from .planning import plan_for, window_days
+from tonghu.core.texts import choice, encode, joined, msg, msg_plural
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,8 @@ def schedule_refresh(child: Child, *, today: dt.date | None = None) -> list[Sche
         contact=Max("date"), home=Max("date", filter=Q(kind=TaskKind.HOME_VISIT)))
     opened = timezone.localdate(child.created_at) if getattr(child, "created_at", None) else today
     existing = {s.kind: s for s in Schedule.objects.filter(child=child)}
-    reason = (_("加密走访：") + "；".join(plan.reasons)) if plan.escalated and plan.reasons else ""
+    reasons = joined(plan.reasons, gettext_noop("；"))
+    reason = encode(msg("加密走访：%(reasons)s", reasons=reasons)) if plan.escalated and plan.reasons else ""
     out = []
     for kind, period, done in ((TaskKind.CONTACT, plan.contact, last["contact"]),
                                (TaskKind.HOME_VISIT, plan.home_visit, last["home"])):
@@ -124,7 +126,7 @@ def schedule_refresh(child: Child, *, today: dt.date | None = None) -> list[Sche
         row.interval_months, row.interval_days = period.months, period.days
         row.interval_label = interval_label(kind, period.months, period.days)
         row.escalated = plan.escalated
-        row.reason = reason[:300]
+        row.reason = reason
         row.last_done_on = done
         row.opens_on, row.due_on = opens, due
         row.state = _state(today, opens, due)
@@ -258,16 +260,16 @@ def visit_record(
             created.append(Problem.objects.create(
                 child=child, visit=visit, category=p["category"], description=p["description"].strip(),
                 severity=p.get("severity") or "low", owner=actor, due_on=_problem_due(p.get("severity") or "low", today, child.village_id)))
-        audit_log(actor=actor, action="create", obj=visit, summary=_("记录%(kind)s") % {"kind": visit.get_kind_display()},
+        audit_log(actor=actor, action="create", obj=visit, summary=msg("记录%(kind)s", kind=choice(visit, "kind")),
                   changes=diff({}, {"child": child.pk, "kind": kind, "date": date, "method": method,
                                     "late_entry": visit.late_entry, "problems": len(created), "harm_found": harm_found,
                                     **{k: v for k, v in details.items() if v}}))
         for problem in created:
-            audit_log(actor=actor, action="create", obj=problem, summary=_("登记走访发现的问题"),
+            audit_log(actor=actor, action="create", obj=problem, summary=msg("登记走访发现的问题"),
                       changes=diff({}, {"category": problem.category, "severity": problem.severity, "due_on": problem.due_on}))
             if problem.severity == "high":
                 for sup in supervisors_of(child.village_id):
-                    notify(sup, kind="problem_found", title=_("%(child)s：发现严重问题") % {"child": child.name},
+                    notify(sup, kind="problem_found", title=msg("%(child)s：发现严重问题", child=child.name),
                            body=problem.description, url=f"/visits/problems/{problem.pk}/")
         schedule_refresh(child, today=today)
         if harm_found:
@@ -289,7 +291,7 @@ def report_visit(*, actor, visit: Visit) -> bool:
         ref = getattr(result, "pk", None) or result or ""
         Visit.objects.filter(pk=visit.pk).update(report_status=ReportStatus.HANDED_OVER, report_ref=str(ref)[:60])
         visit.report_status, visit.report_ref = ReportStatus.HANDED_OVER, str(ref)[:60]
-        audit_log(actor=actor, action="update", obj=visit, summary=_("走访发现侵害或危险，已移交强制报告"),
+        audit_log(actor=actor, action="update", obj=visit, summary=msg("走访发现侵害或危险，已移交强制报告"),
                   changes={"report_status": [ReportStatus.PENDING, ReportStatus.HANDED_OVER]})
     return True
 
@@ -326,12 +328,12 @@ def problem_update(*, actor, problem: Problem, status: str, resolution: str = ""
             problem.resolution = resolution.strip()
         problem.resolved_on = today if status == ProblemStatus.RESOLVED else None
         problem.save(update_fields=["status", "resolution", "resolved_on"])
-        audit_log(actor=actor, action="update", obj=problem, summary=_("更新问题处理状态"),
+        audit_log(actor=actor, action="update", obj=problem, summary=msg("更新问题处理状态"),
                   changes=diff(before, {"status": problem.status, "resolution": problem.resolution, "resolved_on": problem.resolved_on}))
         watchers = {u.pk: u for u in ([problem.owner] if problem.owner else []) + ([problem.visit.recorded_by] if problem.visit_id and problem.visit.recorded_by_id else [])}
         for user in watchers.values():
             if user.pk != actor.pk:
-                notify(user, kind="problem_status", title=_("问题状态已更新：%(status)s") % {"status": problem.get_status_display()},
+                notify(user, kind="problem_status", title=msg("问题状态已更新：%(status)s", status=choice(problem, "status")),
                        body=str(problem), url=f"/visits/problems/{problem.pk}/")
     return problem
 
@@ -358,11 +360,11 @@ def problems_escalate(*, today: dt.date | None = None) -> int:
             problem.due_on = today + dt.timedelta(days=int(days))
             problem.save(update_fields=["level", "status", "owner", "escalated_on", "due_on"])
             audit_log(actor="system", action="update", obj=problem,
-                      summary=_("问题逾期未解决，上报至%(level)s") % {"level": problem.get_level_display()},
+                      summary=msg("问题逾期未解决，上报至%(level)s", level=choice(problem, "level")),
                       changes=diff(before, {"level": problem.level, "status": problem.status, "owner": problem.owner_id, "due_on": problem.due_on}))
             for user in owners:
                 notify(user, kind="problem_escalated", send=False,
-                       title=_("逾期未解决的问题已上报给您：%(child)s") % {"child": problem.child.name},
+                       title=msg("逾期未解决的问题已上报给您：%(child)s", child=problem.child.name),
                        body=str(problem), url=f"/visits/problems/{problem.pk}/")
         n += 1
     return n
@@ -387,7 +389,7 @@ def states_refresh(*, today: dt.date | None = None) -> dict:
     Schedule.objects.filter(opens_on__gt=today).exclude(state=TaskState.UPCOMING).update(state=TaskState.UPCOMING)
     for village, count in per_village.items():
         for user in directors_of(village):
-            notify(user, kind="task_overdue", send=False, title=_("%(n)d 项走访任务已逾期") % {"n": count},
+            notify(user, kind="task_overdue", send=False, title=msg_plural("%(n)d 项走访任务已逾期", "%(n)d 项走访任务已逾期", "n", n=count),
                    url="/visits/tasks/")
     return {"overdue": overdue, "opened": opened, "newly_overdue": len(newly)}
 
@@ -519,11 +521,11 @@ def campaign_start(*, actor, scope, name: str, deadline: dt.date, today: dt.date
         counts = dict(Child.objects.filter(village_id__in=villages, status=ChildStatus.ACTIVE).values("village_id")
                       .annotate(n=Count("id")).values_list("village_id", "n"))
         CampaignVillage.objects.bulk_create([CampaignVillage(campaign=campaign, village_id=v, expected=counts.get(v, 0)) for v in villages])
-        audit_log(actor=actor, action="create", obj=campaign, region_code=scope.code, summary=_("发起摸底排查"),
+        audit_log(actor=actor, action="create", obj=campaign, region_code=scope.code, summary=msg("发起摸底排查"),
                   changes=diff({}, {"name": campaign.name, "scope": scope.code, "deadline": deadline, "villages": len(villages)}))
         for user in users_within(scope, Role.CHILD_DIRECTOR):
             notify(user, kind="census_started", send=False,
-                   title=_("摸底排查“%(name)s”已开始，请于 %(date)s 前逐一确认本村儿童") % {"name": campaign.name, "date": deadline},
+                   title=msg("摸底排查“%(name)s”已开始，请于 %(date)s 前逐一确认本村儿童", name=campaign.name, date=deadline),
                    url=f"/visits/census/{campaign.pk}/")
         transaction.on_commit(_send_later)
     return campaign
@@ -546,7 +548,7 @@ def census_confirm(*, actor, part: CampaignVillage, child: Child, outcome: str, 
             campaign=part.campaign, child=child,
             defaults={"village_id": part.village_id, "outcome": outcome, "note": note.strip()[:200], "confirmed_by": actor})
         audit_log(actor=actor, action="update" if before else "create", obj=conf_row, region_code=part.village_id,
-                  summary=_("摸底排查确认：%(child)s") % {"child": child.name},
+                  summary=msg("摸底排查确认：%(child)s", child=child.name),
                   changes=diff({"outcome": before.outcome if before else None}, {"outcome": outcome}))
     return conf_row
 
@@ -568,7 +570,8 @@ def census_remind(*, today: dt.date | None = None) -> int:
             continue
         for user in directors_of(part.village_id):
             notify(user, kind="census_reminder", send=False,
-                   title=_("摸底排查“%(name)s”还有 %(n)d 天截止，本村尚未全部确认") % {"name": part.campaign.name, "n": left},
+                   title=msg_plural("摸底排查“%(name)s”还有 %(n)d 天截止，本村尚未全部确认", "摸底排查“%(name)s”还有 %(n)d 天截止，本村尚未全部确认", "n",
+                                    name=part.campaign.name, n=left),
                    url=f"/visits/census/village/{part.pk}/")
             sent += 1
         CampaignVillage.objects.filter(pk=part.pk).update(reminded_days=threshold)

@@ -38,6 +38,7 @@ from .models import (
     Visit,
     VisitPhoto,
 )
+from tonghu.core.texts import msg
 
 
 def due_text(task: Schedule, today: dt.date) -> str:
@@ -202,7 +203,7 @@ class VisitDetailView(ScopedDetailView):
 
     def get_object(self, queryset=None):
         visit = super().get_object(queryset)
-        audit_log(actor=self.request.user, action="view", obj=visit, summary=_("查看走访记录"))
+        audit_log(actor=self.request.user, action="view", obj=visit, summary=msg("查看走访记录"))
         return visit
 
     def get_context_data(self, **kwargs):
@@ -244,7 +245,7 @@ class VisitReportView(ServiceFormView):
         return None
 
     def service_error(self, form, exc):
-        messages.error(self.request, "；".join(exc.messages))
+        messages.error(self.request, _("；").join(exc.messages))
         return redirect("visit_detail", pk=self.target.pk)
 
     def get_success_url(self, result=None):
@@ -433,7 +434,7 @@ class CampaignVillageView(KitObjectView):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as exc:
-            messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+            messages.error(request, _("；").join(m for ms in exc.message_dict.values() for m in ms))
         else:
             messages.success(request, _("已确认：%(child)s") % {"child": child.name})
         return redirect(reverse("census_village", kwargs={"pk": part.pk}) + f"#child-{child.pk}")

@@ -53,7 +53,7 @@ def test_audit_export_is_the_filtered_list_and_is_itself_audited(world, users, c
     assert rows[0][0] == "序号"
     assert [r[7] for r in rows[1:]] == ["罗小花"]
     logged = AuditEntry.objects.filter(actor=auditor, action="export").get()
-    assert "1" in logged.summary
+    assert "1" in logged.summary_text
     assert client.get(reverse("audit_export")).status_code == 200
     client.force_login(users[Role.COUNTY_OFFICER])
     assert client.get(reverse("audit_export")).status_code == 403

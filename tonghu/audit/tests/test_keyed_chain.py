@@ -181,7 +181,7 @@ def test_refused_object_requests_are_audited_once_a_minute_with_a_count(world, u
     RefusalCounter.objects.filter(user=supervisor).update(window_start=entry.at - dt.timedelta(hours=2))
     client.get(reverse("child_detail", kwargs={"pk": outside.pk}))
     latest = denied.order_by("-seq").first()
-    assert latest.changes["refused_before_uncounted"] == 149 and "另有 149 次" in latest.summary
+    assert latest.changes["refused_before_uncounted"] == 149 and "另有 149 次" in latest.summary_text
     assert verify_chain()[2] == ""
 
 

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..rules import rules_for_region
 from .common import _check_open, _check_team, _close_deadline, _event, _now, _require, notify
+from tonghu.core.texts import choice, msg, pick
 
 
 # ------------------------------------------------------------------------------------------ case handling
@@ -44,10 +45,10 @@ def case_add_member(*, actor, case: Case, user, note: str = "", _audit: bool = T
         raise ValidationError({"user": [_("该角色不能加入个案团队。")]})
     member, created = CaseMember.objects.get_or_create(case=case, user=user, defaults={"added_by": actor, "note": note})
     if created:
-        _event(case.report, actor, "member", _("加入个案团队：%(user)s（%(unit)s）") % {"user": user, "unit": user.unit or user.get_role_display()})
-        notify(user, _("您已加入个案 %(number)s 的处置团队。") % {"number": case.number}, reverse("case_detail", kwargs={"pk": case.pk}))
+        _event(case.report, actor, "member", msg("加入个案团队：%(user)s（%(unit)s）", user=user, unit=user.unit or choice(user, "role")))
+        notify(user, msg("您已加入个案 %(number)s 的处置团队。", number=case.number), reverse("case_detail", kwargs={"pk": case.pk}))
         if _audit:
-            audit_log(actor=actor, action="update", obj=case, summary="加入个案团队", changes={"member": [None, user.username]})
+            audit_log(actor=actor, action="update", obj=case, summary=msg("加入个案团队"), changes={"member": [None, user.username]})
     return member
 
 
@@ -71,10 +72,10 @@ def case_assess(*, actor, case: Case, assessed_on: dt.date, scores: dict, overri
         try:
             value = int(value)
         except (TypeError, ValueError):
-            errors.setdefault(f"score_{ind['code']}", []).append(_("请为“%(name)s”评分。") % {"name": ind["zh"]})
+            errors.setdefault(f"score_{ind['code']}", []).append(_("请为“%(name)s”评分。") % {"name": pick(ind)})
             continue
         if not 0 <= value <= rules.max_score:
-            errors.setdefault(f"score_{ind['code']}", []).append(_("“%(name)s”的评分应在0至%(max)d之间。") % {"name": ind["zh"], "max": rules.max_score})
+            errors.setdefault(f"score_{ind['code']}", []).append(_("“%(name)s”的评分应在0至%(max)d之间。") % {"name": pick(ind), "max": rules.max_score})
         clean[ind["code"]] = value
     if override_level and override_level not in RiskLevel.values:
         errors.setdefault("override_level", []).append(_("请选择有效的监护风险等级。"))
@@ -91,8 +92,8 @@ def case_assess(*, actor, case: Case, assessed_on: dt.date, scores: dict, overri
     _advance(case, CaseStatus.ASSESSED)
     case.save(update_fields=["risk_level", "status"])
     _close_deadline(case.report, DeadlineKind.ASSESS, Department.CIVIL_AFFAIRS, actor, now)
-    _event(case.report, actor, "assessed", _("监护风险评估：%(level)s（%(total)d分）") % {"level": RiskLevel(level).label, "total": a.total}, at=now)
-    audit_log(actor=actor, action="update", obj=case, summary="监护风险评估", changes=diff(before, {"risk_level": case.risk_level, "status": case.status}))
+    _event(case.report, actor, "assessed", msg("监护风险评估：%(level)s（%(total)d分）", level=RiskLevel(level).label, total=a.total), at=now)
+    audit_log(actor=actor, action="update", obj=case, summary=msg("监护风险评估"), changes=diff(before, {"risk_level": case.risk_level, "status": case.status}))
     return a
 
 
@@ -112,8 +113,8 @@ def case_conference(*, actor, case: Case, held_on: dt.date, participants: str, m
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
     _close_deadline(case.report, DeadlineKind.CONFERENCE, Department.CIVIL_AFFAIRS, actor, now)
-    _event(case.report, actor, "conference", _("个案会商（%(date)s）") % {"date": held_on}, at=now)
-    audit_log(actor=actor, action="create", obj=c, region_code=case.region_id, summary="记录个案会商")
+    _event(case.report, actor, "conference", msg("个案会商（%(date)s）", date=held_on), at=now)
+    audit_log(actor=actor, action="create", obj=c, region_code=case.region_id, summary=msg("记录个案会商"))
     return c
 
 
@@ -140,8 +141,8 @@ def case_intervention(*, actor, case: Case, kind: str, department: str, started_
     i.save()
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
-    _event(case.report, actor, "intervention", _("干预措施：%(kind)s（%(dept)s）") % {"kind": i.get_kind_display(), "dept": i.get_department_display()}, at=now)
-    audit_log(actor=actor, action="create", obj=i, region_code=case.region_id, summary="记录干预措施",
+    _event(case.report, actor, "intervention", msg("干预措施：%(kind)s（%(dept)s）", kind=choice(i, "kind"), dept=choice(i, "department")), at=now)
+    audit_log(actor=actor, action="create", obj=i, region_code=case.region_id, summary=msg("记录干预措施"),
               changes=diff({}, {"kind": kind, "department": department, "started_on": started_on}))
     return i
 
@@ -160,8 +161,8 @@ def case_placement(*, actor, case: Case, kind: str, placed_with: str, started_on
     p = Placement.objects.create(case=case, kind=kind, placed_with=placed_with, started_on=started_on, ended_on=ended_on, notes=notes, recorded_by=actor)
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
-    _event(case.report, actor, "placement", _("临时监护安置：%(kind)s") % {"kind": p.get_kind_display()}, at=now)
-    audit_log(actor=actor, action="create", obj=p, region_code=case.region_id, summary="记录临时监护安置", changes=diff({}, {"kind": kind, "started_on": started_on}))
+    _event(case.report, actor, "placement", msg("临时监护安置：%(kind)s", kind=choice(p, "kind")), at=now)
+    audit_log(actor=actor, action="create", obj=p, region_code=case.region_id, summary=msg("记录临时监护安置"), changes=diff({}, {"kind": kind, "started_on": started_on}))
     return p
 
 
@@ -177,8 +178,8 @@ def case_referral(*, actor, case: Case, target_kind: str, target_name: str, refe
     r = Referral.objects.create(case=case, target_kind=target_kind, target_name=target_name, referred_on=referred_on, reason=reason, recorded_by=actor)
     _advance(case, CaseStatus.IN_PROGRESS)
     case.save(update_fields=["status"])
-    _event(case.report, actor, "referral", _("转介：%(name)s") % {"name": target_name}, at=now)
-    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary="转介")
+    _event(case.report, actor, "referral", msg("转介：%(name)s", name=target_name), at=now)
+    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary=msg("转介"))
     return r
 
 
@@ -199,8 +200,8 @@ def referral_update(*, actor, referral: Referral, accepted, accepted_on=None, re
     referral.accepted, referral.accepted_on, referral.result, referral.result_on = accepted, accepted_on, result, result_on
     referral.save()
     after = {"accepted": accepted, "accepted_on": accepted_on, "result": result, "result_on": result_on}
-    _event(case.report, actor, "referral_update", _("转介进展：%(name)s") % {"name": referral.target_name})
-    audit_log(actor=actor, action="update", obj=referral, region_code=case.region_id, summary="更新转介接收与结果", changes=diff(before, after))
+    _event(case.report, actor, "referral_update", msg("转介进展：%(name)s", name=referral.target_name))
+    audit_log(actor=actor, action="update", obj=referral, region_code=case.region_id, summary=msg("更新转介接收与结果"), changes=diff(before, after))
     return referral
 
 
@@ -215,8 +216,8 @@ def case_followup(*, actor, case: Case, visited_on: dt.date, notes: str, now=Non
     if errors:
         raise ValidationError(errors)
     f = FollowUp.objects.create(case=case, visited_on=visited_on, notes=notes, recorded_by=actor)
-    _event(case.report, actor, "followup", _("回访（%(date)s）") % {"date": visited_on}, at=now)
-    audit_log(actor=actor, action="create", obj=f, region_code=case.region_id, summary="记录回访")
+    _event(case.report, actor, "followup", msg("回访（%(date)s）", date=visited_on), at=now)
+    audit_log(actor=actor, action="create", obj=f, region_code=case.region_id, summary=msg("记录回访"))
     return f
 
 

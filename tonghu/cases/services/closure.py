@@ -17,6 +17,7 @@ from ..models import (
     ReportStatus,
 )
 from .common import _check_team, _event, _now, _require, notify
+from tonghu.core.texts import msg
 
 
 @transaction.atomic
@@ -37,8 +38,8 @@ def case_link_child(*, actor, case: Case, child=None, new_child: dict | None = N
     report = case.report
     report.child, report.region = child, child.village
     report.save(update_fields=["child", "region"])
-    _event(report, actor, "linked", _("关联儿童档案"))
-    audit_log(actor=actor, action="update", obj=case, summary="个案关联儿童档案", changes=diff(before, {"child": child.pk, "region": child.village_id}))
+    _event(report, actor, "linked", msg("关联儿童档案"))
+    audit_log(actor=actor, action="update", obj=case, summary=msg("个案关联儿童档案"), changes=diff(before, {"child": child.pk, "region": child.village_id}))
     return case
 
 
@@ -79,10 +80,10 @@ def case_request_closure(*, actor, case: Case, summary: str, outcome_for_reporte
     case.status, case.closure_summary, case.outcome_for_reporter = CaseStatus.CLOSURE_PENDING, summary, outcome_for_reporter
     case.closure_requested_at, case.closure_requested_by = now, actor
     case.save()
-    _event(case.report, actor, "closure_requested", _("申请结案"), at=now)
+    _event(case.report, actor, "closure_requested", msg("申请结案"), at=now)
     for manager in responsible_users(case.region_id, Role.COUNTY_MANAGER):
-        notify(manager, _("个案 %(number)s 申请结案，请审批。") % {"number": case.number}, reverse("case_close_approve", kwargs={"pk": case.pk}))
-    audit_log(actor=actor, action="update", obj=case, summary="申请结案", changes=diff(before, {"status": case.status}))
+        notify(manager, msg("个案 %(number)s 申请结案，请审批。", number=case.number), reverse("case_close_approve", kwargs={"pk": case.pk}))
+    audit_log(actor=actor, action="update", obj=case, summary=msg("申请结案"), changes=diff(before, {"status": case.status}))
     return case
 
 
@@ -100,16 +101,16 @@ def case_decide_closure(*, actor, case: Case, approve: bool, note: str = "", now
         case.status, case.closed_at, case.closed_by = CaseStatus.CLOSED, now, actor
         report.status, report.feedback, report.feedback_at = ReportStatus.CLOSED, case.outcome_for_reporter, now
         report.save(update_fields=["status", "feedback", "feedback_at"])
-        _event(report, actor, "closed", _("结案审批通过") + (f"：{note}" if note else ""), at=now)
+        _event(report, actor, "closed", msg("结案审批通过：%(note)s", note=note) if note else msg("结案审批通过"), at=now)
         if report.reporter_id:
-            notify(report.reporter, _("您提交的报告 %(number)s 已办结，可查看处理结果。") % {"number": report.number}, reverse("report_detail", kwargs={"pk": report.pk}))
+            notify(report.reporter, msg("您提交的报告 %(number)s 已办结，可查看处理结果。", number=report.number), reverse("report_detail", kwargs={"pk": report.pk}))
     else:
         case.status = CaseStatus.IN_PROGRESS
-        _event(report, actor, "closure_returned", _("结案申请退回：%(note)s") % {"note": note}, at=now)
+        _event(report, actor, "closure_returned", msg("结案申请退回：%(note)s", note=note), at=now)
         if case.closure_requested_by_id:
-            notify(case.closure_requested_by, _("个案 %(number)s 的结案申请被退回。") % {"number": case.number}, reverse("case_detail", kwargs={"pk": case.pk}))
+            notify(case.closure_requested_by, msg("个案 %(number)s 的结案申请被退回。", number=case.number), reverse("case_detail", kwargs={"pk": case.pk}))
     case.save()
-    audit_log(actor=actor, action="update", obj=case, summary="审批结案" if approve else "退回结案申请", changes=diff(before, {"status": case.status}))
+    audit_log(actor=actor, action="update", obj=case, summary=msg("审批结案") if approve else msg("退回结案申请"), changes=diff(before, {"status": case.status}))
     return case
 
 
@@ -125,8 +126,8 @@ def case_reopen(*, actor, case: Case, reason: str, now=None) -> Case:
     case.save()
     report.status = ReportStatus.ACCEPTED
     report.save(update_fields=["status"])
-    _event(report, actor, "reopened", _("重新开启：%(reason)s") % {"reason": reason}, at=now)
-    audit_log(actor=actor, action="update", obj=case, summary="重新开启个案", changes={"status": [CaseStatus.CLOSED, CaseStatus.IN_PROGRESS], "reason": reason})
+    _event(report, actor, "reopened", msg("重新开启：%(reason)s", reason=reason), at=now)
+    audit_log(actor=actor, action="update", obj=case, summary=msg("重新开启个案"), changes={"status": [CaseStatus.CLOSED, CaseStatus.IN_PROGRESS], "reason": reason})
     return case
 
 

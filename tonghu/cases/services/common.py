@@ -20,6 +20,7 @@ from ..models import (
     Report,
 )
 from ..selectors import is_case_team
+from tonghu.core.texts import encode
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -49,15 +50,16 @@ def notifications_unsent():
         _SEND.reset(token)
 
 
-def notify(user, text: str, url: str = "", kind: str = "cases") -> None:
+def notify(user, text, url: str = "", kind: str = "cases") -> None:
     """Tell a user (the shared mechanism: the bell / notifications page, then e-mail or other channels)."""
-    from tonghu.visits.notify import notify as shared_notify
+    from tonghu.core.notify import notify as shared_notify
 
-    shared_notify(user, kind=kind, title=text[:200], url=url, send=_SEND.get())
+    shared_notify(user, kind=kind, title=text, url=url, send=_SEND.get())
 
 
-def _event(report: Report, actor, kind: str, text: str, at=None) -> Event:
-    return Event.objects.create(report=report, at=at or _now(), actor=actor if getattr(actor, "pk", None) else None, kind=kind, text=text[:300])
+def _event(report: Report, actor, kind: str, text, at=None) -> Event:
+    """One timeline step; ``text`` is a :func:`~tonghu.core.texts.msg`, stored language-neutral."""
+    return Event.objects.create(report=report, at=at or _now(), actor=actor if getattr(actor, "pk", None) else None, kind=kind, text=encode(text))
 
 
 def _require(errors: dict, condition: bool, field: str, message: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tonghu.accounts.selectors import responsible_users
 from tonghu.core.roles import COUNTY_STAFF
@@ -17,6 +16,7 @@ from ..models import (
 )
 from ..rules import rules_for_region
 from .common import _event, _now, notify
+from tonghu.core.texts import choice, msg
 
 
 # ------------------------------------------------------------------------------------------ escalation
@@ -40,14 +40,14 @@ def escalate_overdue(*, now=None) -> int:
                 d.escalation_level += 1
                 d.escalated_at = now
                 d.save(update_fields=["escalation_level", "escalated_at"])
-                text = _("逾期上报（第%(n)d级）：报告 %(number)s 的“%(kind)s”（%(dept)s）已超过时限 %(due)s。") % {
-                    "n": d.escalation_level, "number": d.report.number, "kind": d.get_kind_display(), "dept": d.get_department_display(),
-                    "due": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")}
+                text = msg("逾期上报（第%(n)d级）：报告 %(number)s 的“%(kind)s”（%(dept)s）已超过时限 %(due)s。",
+                           n=d.escalation_level, number=d.report.number, kind=choice(d, "kind"), dept=choice(d, "department"),
+                           due=timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M"))
                 _event(d.report, None, "escalated", text, at=now)
                 url = reverse("report_received", kwargs={"pk": d.report_id}) if level_role in COUNTY_STAFF else reverse("case_figures")
                 for user in responsible_users(d.report.region_id, level_role):
                     notify(user, text, url)
-                audit_log(actor="system", action="update", obj=d.report, summary="逾期上报",
+                audit_log(actor="system", action="update", obj=d.report, summary=msg("逾期上报"),
                           changes={"deadline": d.kind, "department": d.department, "escalation_level": [d.escalation_level - 1, d.escalation_level]})
                 count += 1
     return count

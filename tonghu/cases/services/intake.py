@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..rules import rules_for_region
 from .common import _event, _now, _require, notify, receivers
+from tonghu.core.texts import choice, msg
 
 
 # ------------------------------------------------------------------------------------------ intake
@@ -112,7 +113,7 @@ def report_file(
         caller_name=caller_name, callback_number=callback_number, call_record=call_record, source_ref=source_ref,
         submitted_at=now,
     )
-    _event(report, actor, "filed", _("收到报告（%(channel)s）") % {"channel": report.get_channel_display()}, at=now)
+    _event(report, actor, "filed", msg("收到报告（%(channel)s）", channel=choice(report, "channel")), at=now)
     due = rules.due("accept_hours", now, report.immediate_danger)
     source = rules.source("accept_hours")
     url = reverse("report_received", kwargs={"pk": report.pk})
@@ -120,11 +121,9 @@ def report_file(
         Deadline.objects.create(report=report, kind=DeadlineKind.ACCEPT, department=dept, due_at=due, source=source[:300])
         label = Department(dept).label
         for user in receivers(report, dept):
-            notify(user, _("新的强制报告（%(danger)s%(situation)s）转至%(dept)s，请在 %(due)s 前受理。") % {
-                "danger": _("紧急，") if report.immediate_danger else "", "situation": report.get_situation_display(),
-                "dept": label, "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}, url)
-    _event(report, None, "routed", _("已转至：%(depts)s") % {"depts": "、".join(str(Department(d).label) for d in rules.departments(situation))}, at=now)
-    audit_log(actor=actor, action="create", obj=report, summary="提交强制报告",
+            notify(user, msg("新的强制报告（%(danger)s%(situation)s）转至%(dept)s，请在 %(due)s 前受理。", danger=msg("紧急，") if report.immediate_danger else "", situation=choice(report, "situation"), dept=label, due=timezone.localtime(due).strftime("%Y-%m-%d %H:%M")), url)
+    _event(report, None, "routed", msg("已转至：%(depts)s", depts=[Department(d).label for d in rules.departments(situation)]), at=now)
+    audit_log(actor=actor, action="create", obj=report, summary=msg("提交强制报告"),
               changes=diff({}, {"situation": situation, "region": region.code, "immediate_danger": report.immediate_danger, "channel": channel}))
     return report
 

@@ -23,6 +23,7 @@ from ..rules import rules_for_region
 from ..selectors import receiving_department
 from .casework import case_add_member
 from .common import _close_deadline, _event, _now, _require, notify
+from tonghu.core.texts import encode, msg
 
 
 # ------------------------------------------------------------------------------------------ receipt
@@ -38,11 +39,11 @@ def report_acknowledge(*, actor, report: Report, now=None) -> Deadline:
     d = _close_deadline(report, DeadlineKind.ACCEPT, dept, actor, now)
     if d is None:
         raise ValidationError(_("本部门已签收该报告，或报告未转至本部门。"))
-    _event(report, actor, "acknowledged", _("%(dept)s签收（%(user)s）") % {"dept": Department(dept).label, "user": actor}, at=now)
+    _event(report, actor, "acknowledged", msg("%(dept)s签收（%(user)s）", dept=Department(dept).label, user=actor), at=now)
     case = Case.objects.filter(report=report).first()
     if case is not None:
         CaseMember.objects.get_or_create(case=case, user=actor, defaults={"added_by": actor, "note": str(Department(dept).label)})
-    audit_log(actor=actor, action="update", obj=report, summary="签收强制报告", changes={"acknowledged": [None, dept]})
+    audit_log(actor=actor, action="update", obj=report, summary=msg("签收强制报告"), changes={"acknowledged": [None, dept]})
     return d
 
 
@@ -66,14 +67,15 @@ def report_accept(*, actor, report: Report, members=(), note: str = "", now=None
         if due is not None:
             Deadline.objects.create(report=report, kind=kind, department=Department.CIVIL_AFFAIRS, due_at=due, source=rules.source(name)[:300])
     report.status, report.accepted_at = ReportStatus.ACCEPTED, now
-    report.feedback = _("您的报告已于 %(at)s 由%(unit)s受理，正在依法处置。处置结束后将告知您处理结果。") % {
-        "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"), "unit": _("县级民政部门")}
+    report.feedback = encode(msg("您的报告已于 %(at)s 由%(unit)s受理，正在依法处置。处置结束后将告知您处理结果。",
+                                 at=timezone.localtime(now).strftime("%Y-%m-%d %H:%M"), unit=msg("县级民政部门")))
     report.feedback_at = now
     report.save(update_fields=["status", "accepted_at", "feedback", "feedback_at"])
-    _event(report, actor, "accepted", _("民政部门受理，立案 %(number)s") % {"number": case.number} + (f"：{note}" if note else ""), at=now)
+    _event(report, actor, "accepted", msg("民政部门受理，立案 %(number)s：%(note)s", number=case.number, note=note) if note
+           else msg("民政部门受理，立案 %(number)s", number=case.number), at=now)
     if report.reporter_id:
-        notify(report.reporter, _("您提交的报告 %(number)s 已受理。") % {"number": report.number}, reverse("report_detail", kwargs={"pk": report.pk}))
-    audit_log(actor=actor, action="create", obj=case, summary="受理强制报告并立案", changes={"report": [None, report.pk]})
+        notify(report.reporter, msg("您提交的报告 %(number)s 已受理。", number=report.number), reverse("report_detail", kwargs={"pk": report.pk}))
+    audit_log(actor=actor, action="create", obj=case, summary=msg("受理强制报告并立案"), changes={"report": [None, report.pk]})
     return case
 
 
@@ -91,10 +93,10 @@ def report_decline(*, actor, report: Report, reason: str, feedback: str, now=Non
     report.status, report.not_accepted_reason, report.feedback, report.feedback_at = ReportStatus.NOT_ACCEPTED, reason, feedback, now
     report.save(update_fields=["status", "not_accepted_reason", "feedback", "feedback_at"])
     report.deadlines.filter(done_at__isnull=True).update(done_at=now, done_by=actor)
-    _event(report, actor, "declined", _("不予受理：%(reason)s") % {"reason": reason}, at=now)
+    _event(report, actor, "declined", msg("不予受理：%(reason)s", reason=reason), at=now)
     if report.reporter_id:
-        notify(report.reporter, _("您提交的报告 %(number)s 有了处理结果。") % {"number": report.number}, reverse("report_detail", kwargs={"pk": report.pk}))
-    audit_log(actor=actor, action="update", obj=report, summary="不予受理强制报告", changes={"status": [ReportStatus.SUBMITTED, ReportStatus.NOT_ACCEPTED]})
+        notify(report.reporter, msg("您提交的报告 %(number)s 有了处理结果。", number=report.number), reverse("report_detail", kwargs={"pk": report.pk}))
+    audit_log(actor=actor, action="update", obj=report, summary=msg("不予受理强制报告"), changes={"status": [ReportStatus.SUBMITTED, ReportStatus.NOT_ACCEPTED]})
     return report
 
 

@@ -15,6 +15,7 @@ from ..models import (
     TracebackFlag,
 )
 from .common import _event, _now, _require
+from tonghu.core.texts import msg
 
 
 # ------------------------------------------------------------------------------------------ procuratorate
@@ -33,11 +34,11 @@ def case_review(*, actor, case: Case, findings: str, compliant: bool, flag_unit:
     if errors:
         raise ValidationError(errors)
     r = Review.objects.create(case=case, reviewer=actor, reviewed_at=now, findings=findings, compliant=compliant)
-    _event(case.report, actor, "reviewed", _("检察机关审查：%(result)s") % {"result": _("合规") if compliant else _("发现问题")}, at=now)
+    _event(case.report, actor, "reviewed", msg("检察机关审查：%(result)s", result=msg("合规") if compliant else msg("发现问题")), at=now)
     if flag_unit:
         TracebackFlag.objects.create(case=case, unit_name=flag_unit, department=flag_department, reason=flag_reason, flagged_by=actor, flagged_at=now)
-        _event(case.report, actor, "traceback", _("倒查：%(unit)s应报未报") % {"unit": flag_unit}, at=now)
-    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary="检察审查个案",
+        _event(case.report, actor, "traceback", msg("倒查：%(unit)s应报未报", unit=flag_unit), at=now)
+    audit_log(actor=actor, action="create", obj=r, region_code=case.region_id, summary=msg("检察审查个案"),
               changes=diff({}, {"compliant": compliant, "traceback": flag_unit}))
     return r
 

@@ -54,3 +54,20 @@ def place_name(code: str | None) -> str:
         return code
     region = Region.objects.filter(code=full).first()
     return region.path_display() if region else code
+
+
+@register.filter
+def stored(text) -> str:
+    """A stored text in the reader's language: ``{{ report.feedback|stored }}`` renders a message id + parameters
+    (``tonghu.core.texts``) with the active language and shows plain text (old rows, users' words) unchanged."""
+    from tonghu.core.texts import render
+
+    return render(text)
+
+
+@register.filter
+def pick(entry, key: str = "") -> str:
+    """A profile entry (``{zh: …, en: …}``) in the reader's language: ``{{ indicator|pick }}``."""
+    from tonghu.core.texts import pick as pick_text
+
+    return pick_text(entry, key)

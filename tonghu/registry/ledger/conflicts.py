@@ -132,7 +132,7 @@ def _describe(entry, only: set | None = None) -> list[str]:
         section = f"{row['section']}/" if row.get("section") else ""
         out.append(f"{when} {who}：{section}{row['field']}：{row['before']} → {row['after']}")
     if not out and entry.summary:
-        out.append(f"{when} {who}：{entry.summary}")
+        out.append(f"{when} {who}：{entry.summary_text}")
     return out
 
 

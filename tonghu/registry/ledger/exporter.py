@@ -32,6 +32,7 @@ from . import records as R
 from .columns import COLUMNS, PRIVACY_WARNING, TITLE, VOCAB, Column
 from .conflicts import with_file_versions
 from .validate import format_health, format_schooling
+from tonghu.core.texts import msg
 
 EXPORT_CAPABILITY = "registry.export_ledger"
 LABELS = {
@@ -250,7 +251,7 @@ def ledger_export(*, actor, region: Region, fmt: str, fh, include_closed: bool =
     else:
         raise ValueError(fmt)
     audit_log(actor=actor, action="export", object_type="registry.ledger", object_repr=f"{region.name} {fmt}", region_code=region.code,
-              summary=f"导出台账（{fmt}）：{count} 名儿童",
+              summary=msg("导出台账（%(fmt)s）：%(count)s 名儿童", fmt=fmt, count=count),
               changes={"rows": count, "format": fmt, "at": now.isoformat(), "full_id_numbers": masking.can_view_id_numbers(actor),
                        "sensitive": masking.can_view_sensitive(actor), "include_closed": include_closed})
     return count

@@ -68,6 +68,7 @@ from . import records as R
 from .columns import BY_KEY
 from .conflicts import row_conflict
 from .validate import RowError, RowValidator, Villages
+from tonghu.core.texts import msg
 
 CHUNK = 1000
 # Files of at least PARALLEL_MIN_ROWS rows are validated by PARALLEL_WORKERS forked processes (slices of
@@ -419,14 +420,14 @@ def _ledger_import(*, actor, region, path, valid_only: bool = False, confirm_sim
 
         if report.error_count and not valid_only:
             audit_log(actor=actor, action="import", object_type="registry.ledger", object_repr=file_name or path.name, region_code=region.code,
-                      summary=_("导入台账未通过校验，未写入任何数据"), changes=report.summary())
+                      summary=msg("导入台账未通过校验，未写入任何数据"), changes=report.summary())
             return report
         if not finished:
             _pass2(report, state, _Writer(report, state, actor=actor, today=today, progress=progress))
         report.written = True
         with transaction.atomic():
             audit_log(actor=actor, action="import", object_type="registry.ledger", object_repr=file_name or path.name, region_code=region.code,
-                      summary=_("导入台账：新建 %(c)d，更新 %(u)d，未变 %(n)d，出错行 %(e)d") % {"c": report.created, "u": report.updated, "n": report.unchanged, "e": report.rejected_rows},
+                      summary=msg("导入台账：新建 %(c)d，更新 %(u)d，未变 %(n)d，出错行 %(e)d", c=report.created, u=report.updated, n=report.unchanged, e=report.rejected_rows),
                       changes=report.summary())
         if report.created + report.updated >= ANALYZE_MIN_ROWS:
             analyze(model_tables(Child, Household, Guardian, CareArrangement, Assistance, StatusChange))

@@ -14,6 +14,8 @@ from ..models import (
 )
 from .common import ASSISTANCE_FIELDS, _date_order, _facts_changed, _log, _raise, _strip, _user_or_none, snapshot
 from .versions import _bump, check_version
+from tonghu.core.texts import choice, msg
+from django.utils.translation import gettext as _
 
 
 # -------------------------------------------------------------------------------------------- assistance
@@ -22,14 +24,14 @@ from .versions import _bump, check_version
 def _validate_assistance(data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     if data.get("scheme") not in dict(Assistance._meta.get_field("scheme").choices):
-        errors["scheme"] = ["请选择救助项目"]
+        errors["scheme"] = [_("请选择救助项目")]
     for name in ("amount_month", "amount_once"):
         value = data.get(name)
         if value is not None and Decimal(value) < 0:
-            errors[name] = ["金额不能为负数"]
+            errors[name] = [_("金额不能为负数")]
         if value is not None and Decimal(value) > Decimal("100000"):
-            errors[name] = [f"金额 {value} 元过大，请核对单位（元）"]
-    _date_order(errors, data, "start", "end", "结束日期早于开始日期")
+            errors[name] = [_("金额 %(value)s 元过大，请核对单位（元）") % {"value": value}]
+    _date_order(errors, data, "start", "end", _("结束日期早于开始日期"))
     return errors
 
 
@@ -39,7 +41,7 @@ def assistance_add(*, actor, child: Child, data: dict) -> Assistance:
     _raise(_validate_assistance(data))
     row = Assistance.objects.create(child=child, created_by=_user_or_none(actor), **data)
     hide = masking.is_sensitive_row(row)
-    _log(actor=actor, child=child, action="create", summary="添加受限信息记录" if hide else f"登记救助：{row.get_scheme_display()}",
+    _log(actor=actor, child=child, action="create", summary=msg("添加受限信息记录") if hide else msg("登记救助：%(scheme)s", scheme=choice(row, "scheme")),
          row=row, before={}, after=snapshot(row, ASSISTANCE_FIELDS), hide=hide)
     _facts_changed(child, actor)
     return row
@@ -62,7 +64,7 @@ def assistance_update(*, actor, assistance: Assistance, data: dict, expected_ver
     version = _bump(row)
     row.save()
     hide = masking.is_sensitive_row(row) or before.get("scheme") in masking.SENSITIVE_SCHEMES
-    _log(actor=actor, child=row.child, action="update", summary="修改受限信息记录" if hide else f"修改救助记录：{row.get_scheme_display()}",
+    _log(actor=actor, child=row.child, action="update", summary=msg("修改受限信息记录") if hide else msg("修改救助记录：%(scheme)s", scheme=choice(row, "scheme")),
          row=row, before=before, after=after, hide=hide, version=version)
     _facts_changed(row.child, actor)
     return row

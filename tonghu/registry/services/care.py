@@ -14,6 +14,8 @@ from ..models import (
 from .common import CARE_FIELDS, DEPARTURE_FIELDS, _code_error, _date_order, _facts_changed, _log, _not_future, _raise, _strip, _today, _user_or_none, clean_id_number, snapshot
 from .guardians import guardian_save
 from .versions import _bump, check_version
+from tonghu.core.texts import encode, msg
+from django.utils.translation import gettext as _
 
 
 # ----------------------------------------------------------------------------------------- entrusted care
@@ -23,9 +25,9 @@ def _validate_care(data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     kind = data.get("caregiver_kind")
     if kind not in dict(CareArrangement._meta.get_field("caregiver_kind").choices):
-        errors["caregiver_kind"] = ["请选择委托监护人情况（祖父母外祖父母、亲戚朋友、其他或无委托人照护）"]
+        errors["caregiver_kind"] = [_("请选择委托监护人情况（祖父母外祖父母、亲戚朋友、其他或无委托人照护）")]
     elif kind != "none" and not (data.get("caregiver_name") or "").strip():
-        errors["caregiver_name"] = ["请填写受委托照护人的姓名"]
+        errors["caregiver_name"] = [_("请填写受委托照护人的姓名")]
     if data.get("agreement_date") and not data.get("agreement_signed"):
         data["agreement_signed"] = True
     if "id_number" in data:
@@ -33,7 +35,7 @@ def _validate_care(data: dict) -> dict:
         if id_errors:
             errors["id_number"] = id_errors
         data["id_number"] = number or ""
-    _not_future(errors, data, {"agreement_date": "协议签订日期", "start": "开始日期"})
+    _not_future(errors, data, {"agreement_date": _("协议签订日期"), "start": _("开始日期")})
     return errors
 
 
@@ -49,15 +51,15 @@ def care_start(*, actor, child: Child, data: dict) -> CareArrangement:
     previous = list(CareArrangement.objects.select_for_update().filter(child=child, end__isnull=True))
     for old in previous:
         if old.start and data["start"] < old.start:
-            raise ValidationError({"start": [f"开始日期早于当前照护安排的开始日期（{old.start:%Y-%m-%d}）"]})
+            raise ValidationError({"start": [_("开始日期早于当前照护安排的开始日期（%(start)s）") % {"start": format(old.start, '%Y-%m-%d')}]})
     for old in previous:
         old.end = data["start"]
-        old.end_reason = "更换受委托照护人"
+        old.end_reason = encode(msg("更换受委托照护人"))
         version = _bump(old)
         old.save(update_fields=["end", "end_reason", "version"])
-        _log(actor=actor, child=child, action="update", summary="结束委托照护安排", row=old, before={"end": None}, after={"end": old.end}, version=version)
+        _log(actor=actor, child=child, action="update", summary=msg("结束委托照护安排"), row=old, before={"end": None}, after={"end": old.end}, version=version)
     care = CareArrangement.objects.create(child=child, created_by=_user_or_none(actor), **data)
-    _log(actor=actor, child=child, action="create", summary=f"登记委托照护：{care}", row=care, before={}, after=snapshot(care, CARE_FIELDS))
+    _log(actor=actor, child=child, action="create", summary=msg("登记委托照护：%(care)s", care=care), row=care, before={}, after=snapshot(care, CARE_FIELDS))
     _facts_changed(child, actor)
     return care
 
@@ -72,7 +74,7 @@ def care_update(*, actor, care: CareArrangement, data: dict, expected_version: i
     merged = snapshot(care, CARE_FIELDS)
     merged.update(data)
     errors = _validate_care(merged)
-    _date_order(errors, merged | {"end": data.get("end", care.end)}, "start", "end", "结束日期早于开始日期")
+    _date_order(errors, merged | {"end": data.get("end", care.end)}, "start", "end", _("结束日期早于开始日期"))
     _raise(errors)
     fields_ = CARE_FIELDS + ["end", "end_reason"]
     before = snapshot(care, fields_)
@@ -83,7 +85,7 @@ def care_update(*, actor, care: CareArrangement, data: dict, expected_version: i
         return care
     version = _bump(care)
     care.save()
-    _log(actor=actor, child=care.child, action="update", summary="修改委托照护信息", row=care, before=before, after=after, version=version)
+    _log(actor=actor, child=care.child, action="update", summary=msg("修改委托照护信息"), row=care, before=before, after=after, version=version)
     _facts_changed(care.child, actor)
     return care
 
@@ -94,21 +96,21 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
     data = _strip({k: v for k, v in data.items() if k in DEPARTURE_FIELDS})
     errors: dict[str, list[str]] = {}
     if not data.get("departed_on"):
-        errors["departed_on"] = ["请填写外出日期"]
+        errors["departed_on"] = [_("请填写外出日期")]
     if not data.get("destination"):
-        errors["destination"] = ["请填写外出地点"]
+        errors["destination"] = [_("请填写外出地点")]
     if not data.get("contact_phone"):
-        errors["contact_phone"] = ["请填写外出期间的联系电话"]
-    message = _code_error(data.get("destination_code") or "", (2, 4, 6, 9, 12), "外出地区划代码")
+        errors["contact_phone"] = [_("请填写外出期间的联系电话")]
+    message = _code_error(data.get("destination_code") or "", (2, 4, 6, 9, 12), _("外出地区划代码"))
     if message:
         errors["destination_code"] = [message]
-    _date_order(errors, data, "departed_on", "expected_return", "预计返回日期早于外出日期")
+    _date_order(errors, data, "departed_on", "expected_return", _("预计返回日期早于外出日期"))
     guardian = data.get("guardian")
     if guardian is not None and guardian.child_id != child.pk:
-        errors["guardian"] = ["外出人须是该儿童的监护人"]
+        errors["guardian"] = [_("外出人须是该儿童的监护人")]
     care = data.get("care")
     if care is not None and care.child_id != child.pk:
-        errors["care"] = ["委托照护安排须属于该儿童"]
+        errors["care"] = [_("委托照护安排须属于该儿童")]
     _raise(errors)
     data.setdefault("registered_on", _today())
     data["registered_on"] = data.get("registered_on") or _today()
@@ -117,7 +119,7 @@ def departure_register(*, actor, child: Child, data: dict) -> DepartureRegistrat
     if data.get("committee_informed_on"):
         data["committee_informed"] = True
     reg = DepartureRegistration.objects.create(child=child, created_by=_user_or_none(actor), **data)
-    _log(actor=actor, child=child, action="create", summary=f"外出登记：{reg.destination}", row=reg, before={}, after=snapshot(reg, DEPARTURE_FIELDS))
+    _log(actor=actor, child=child, action="create", summary=msg("外出登记：%(destination)s", destination=reg.destination), row=reg, before={}, after=snapshot(reg, DEPARTURE_FIELDS))
     _facts_changed(child, actor)
     if guardian is not None and not guardian.working_away:
         guardian_save(actor=actor, child=child, guardian=guardian, data={

@@ -20,6 +20,8 @@ from .common import CHILD_FIELDS, HOUSEHOLD_FIELDS, _audit_changes, _facts_chang
 from .duplicates import DuplicateChildError, DuplicateReport, find_duplicates
 from .validation import validate_child_fields
 from .versions import check_version
+from tonghu.core.texts import encode, msg
+from django.utils.translation import gettext as _
 
 
 # ------------------------------------------------------------------------------------------------ child
@@ -36,7 +38,7 @@ def prepare_child(child: Child) -> Child:
 
 def _check_village(actor, village) -> None:
     if village is not None and getattr(actor, "is_authenticated", False) and not in_scope(actor, village.code):
-        raise ValidationError({"village": [f"“{village.name}”不在您的辖区内，不能在此建档或迁入。跨区域迁移请使用“转移”功能。"]})
+        raise ValidationError({"village": [_("“%(place)s”不在您的辖区内，不能在此建档或迁入。跨区域迁移请使用“转移”功能。") % {"place": village.name}]})
 
 
 def _new_household(child: Child, data: dict | None = None) -> Household:
@@ -63,7 +65,7 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
         child.filed_by_name = str(actor)[:50]
     prepare_child(child)
     if household is not None and household.village_id != child.village_id:
-        raise ValidationError({"household": ["所选家庭与儿童不在同一村（社区）"]})
+        raise ValidationError({"household": [_("所选家庭与儿童不在同一村（社区）")]})
     try:
         with transaction.atomic():
             if household is None:
@@ -80,10 +82,10 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
         raise
     StatusChange.objects.create(child=child, kind=StatusChangeKind.CREATED, to_status=child.status, to_village_code=child.village_id,
                                 to_village_name=child.village.name, date=_today(), actor=_user_or_none(actor),
-                                reason="已确认与同名儿童不是同一人" if report.needs_confirmation else "")
-    summary = "新建儿童档案"
+                                reason=encode(msg("已确认与同名儿童不是同一人")) if report.needs_confirmation else "")
+    summary = msg("新建儿童档案")
     if report.needs_confirmation:
-        summary += f"（用户确认与 {len(report.similar) + report.similar_elsewhere} 份同名同出生日期档案不是同一名儿童）"
+        summary = msg("新建儿童档案（用户确认与 %(n)s 份同名同出生日期档案不是同一名儿童）", n=len(report.similar) + report.similar_elsewhere)
     _log(actor=actor, child=child, action="create", summary=summary, before={}, after=snapshot(child, CHILD_FIELDS))
     _facts_changed(child, actor)
     return child
@@ -106,7 +108,7 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
     if merged["village"].code != current.village_id:
         _check_village(actor, merged["village"])
         if merged["village"].code[:6] != current.village_id[:6]:
-            raise ValidationError({"village": ["不能通过修改把档案移到其他县（市、区），请使用“转移”功能办理交接。"]})
+            raise ValidationError({"village": [_("不能通过修改把档案移到其他县（市、区），请使用“转移”功能办理交接。")]})
     if merged.get("id_number") and merged["id_number"] != current.id_number:
         report = find_duplicates(user=actor, name=merged["name"], birth_date=merged["birth_date"], id_number=merged["id_number"], exclude_pk=current.pk)
         if report.id_blocking:
@@ -125,9 +127,9 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
         with transaction.atomic():
             current.save()
     except IntegrityError as exc:
-        raise ValidationError({"id_number": ["该身份证号码已有档案，不能重复"]}) from exc
+        raise ValidationError({"id_number": [_("该身份证号码已有档案，不能重复")]}) from exc
     changes = _audit_changes(current, before, after, {"version": [current.version - 1, current.version]})
-    audit_log(actor=actor, action="update", obj=current, summary="修改儿童档案", changes=changes)
+    audit_log(actor=actor, action="update", obj=current, summary=msg("修改儿童档案"), changes=changes)
     if current.household_id and "village" in data and current.household.village_id != current.village_id:
         siblings = current.household.children.exclude(pk=current.pk).exists()
         if siblings:

@@ -14,6 +14,7 @@ from tonghu.core.events import REASON_EDIT, facts_changed
 from tonghu.core.reference.idnumber import check_id_number
 
 from .. import masking
+from django.utils.translation import gettext as _
 
 
 VIEW = "registry.view_children"
@@ -161,7 +162,7 @@ def _code_error(value: str, lengths: tuple[int, ...], label: str) -> str | None:
     if not value:
         return None
     if not _CODE.match(value) or len(value) not in lengths:
-        return f"{label}“{value}”格式错误，应为{'、'.join(map(str, lengths))}位数字的区划代码"
+        return _("%(field)s“%(value)s”格式错误，应为%(lengths)s位数字的区划代码") % {"field": label, "value": value, "lengths": _("、").join(map(str, lengths))}
     return None
 
 
@@ -176,7 +177,7 @@ def _not_future(errors: dict, data: dict, fields_labels: dict) -> None:
     for name, label in fields_labels.items():
         value = data.get(name)
         if value and value > today:
-            errors.setdefault(name, []).append(f"{label}不能晚于今天")
+            errors.setdefault(name, []).append(_("%(field)s不能晚于今天") % {"field": label})
 
 
 def clean_id_number(value, birth_date=None, sex=None) -> tuple[str | None, list[str]]:

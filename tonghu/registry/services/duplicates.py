@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..pinyin import name_keys
 from .common import VIEW
+from django.utils.translation import gettext as _
 
 
 class DuplicateChildError(ValidationError):
@@ -51,16 +52,16 @@ class DuplicateReport:
     def message(self) -> str:
         if self.id_match_visible is not None:
             c = self.id_match_visible
-            return f"身份证号码 {mask_id_number(self.id_number)} 已有档案：{c.name}（{c.village.name}，档案编号 {c.pk}），不能重复建档。请打开已有档案更新信息。"
+            return _("身份证号码 %(id)s 已有档案：%(name)s（%(village)s，档案编号 %(pk)s），不能重复建档。请打开已有档案更新信息。") % {"id": mask_id_number(self.id_number), "name": c.name, "village": c.village.name, "pk": c.pk}
         if self.id_match_contact:
             return self.id_match_contact
         if self.needs_confirmation:
             parts = []
             if self.similar:
-                parts.append(f"本辖区已有 {len(self.similar)} 份姓名（或拼音）和出生日期相同的档案")
+                parts.append(_("本辖区已有 %(n)s 份姓名（或拼音）和出生日期相同的档案") % {"n": len(self.similar)})
             if self.similar_elsewhere:
-                parts.append(f"本县其他辖区另有 {self.similar_elsewhere} 份姓名（或拼音）和出生日期相同的档案，请与县级民政部门核实")
-            return "；".join(parts) + "。如确认是另一名儿童，请勾选“这是另一名儿童，继续建档”。"
+                parts.append(_("本县其他辖区另有 %(similar_elsewhere)s 份姓名（或拼音）和出生日期相同的档案，请与县级民政部门核实") % {"similar_elsewhere": self.similar_elsewhere})
+            return _("%(found)s。如确认是另一名儿童，请勾选“这是另一名儿童，继续建档”。") % {"found": _("；").join(parts)}
         return ""
 
 
@@ -88,8 +89,7 @@ def find_duplicates(*, user, name: str, birth_date, id_number: str | None = None
                 county = _county_of(match.village_id)
                 county_name = county.name if county else match.village_id[:6]
                 report.id_match_contact = (
-                    f"该身份证号码已在{county_name}建立儿童档案，不能重复建档。"
-                    f"如儿童已迁入本地，请联系{county_name}民政局办理档案转移。"
+                    _("该身份证号码已在%(county)s建立儿童档案，不能重复建档。如儿童已迁入本地，请联系%(county)s民政局办理档案转移。") % {"county": county_name}
                 )
     county_code = (getattr(village, "code", None) or village or getattr(getattr(user, "region", None), "code", "") or "")[:6]
     if name and birth_date and county_code:

@@ -16,6 +16,8 @@ from ..models import (
 from .common import GUARDIAN_FIELDS, PROBLEM_FIELDS, RESTRICTION_FIELDS, _date_order, _facts_changed, _log, _raise, _strip, snapshot
 from .validation import validate_guardian_fields
 from .versions import _bump, check_version
+from tonghu.core.texts import choice, msg
+from django.utils.translation import gettext as _
 
 
 # ---------------------------------------------------------------------------------------------- guardians
@@ -55,7 +57,7 @@ def guardian_save(*, actor, child: Child, data: dict, guardian: Guardian | None 
     version = None if created else _bump(guardian)
     guardian.save()
     role = guardian.get_role_display()
-    _log(actor=actor, child=child, action="create" if created else "update", summary=f"{'添加' if created else '修改'}监护人信息（{role}）",
+    _log(actor=actor, child=child, action="create" if created else "update", summary=msg("添加监护人信息（%(role)s）", role=role) if created else msg("修改监护人信息（%(role)s）", role=role),
          row=guardian, before=before, after=after, version=version)
     _facts_changed(child, actor)
     return guardian
@@ -67,13 +69,13 @@ def restriction_add(*, actor, guardian: Guardian, data: dict) -> GuardianRestric
     data = {k: v for k, v in data.items() if k in RESTRICTION_FIELDS}
     errors: dict[str, list[str]] = {}
     if data.get("kind") not in dict(GuardianRestriction._meta.get_field("kind").choices):
-        errors["kind"] = ["请选择限制人身自由的类别"]
+        errors["kind"] = [_("请选择限制人身自由的类别")]
     if not data.get("start"):
-        errors["start"] = ["请填写开始日期"]
-    _date_order(errors, data, "start", "end", "解除日期早于开始日期")
+        errors["start"] = [_("请填写开始日期")]
+    _date_order(errors, data, "start", "end", _("解除日期早于开始日期"))
     _raise(errors)
     row = GuardianRestriction.objects.create(guardian=guardian, **data)
-    _log(actor=actor, child=guardian.child, action="create", summary="添加受限信息记录", row=row, before={}, after=snapshot(row, RESTRICTION_FIELDS), hide=True)
+    _log(actor=actor, child=guardian.child, action="create", summary=msg("添加受限信息记录"), row=row, before={}, after=snapshot(row, RESTRICTION_FIELDS), hide=True)
     _facts_changed(guardian.child, actor)
     return row
 
@@ -82,13 +84,13 @@ def restriction_add(*, actor, guardian: Guardian, data: dict) -> GuardianRestric
 def problem_add(*, actor, child: Child, data: dict) -> GuardianshipProblem:
     data = {k: v for k, v in data.items() if k in PROBLEM_FIELDS}
     if data.get("kind") not in dict(GuardianshipProblem._meta.get_field("kind").choices):
-        raise ValidationError({"kind": ["请选择监护问题的情形"]})
+        raise ValidationError({"kind": [_("请选择监护问题的情形")]})
     errors: dict[str, list[str]] = {}
-    _date_order(errors, data, "since", "resolved_on", "消除日期早于发现日期")
+    _date_order(errors, data, "since", "resolved_on", _("消除日期早于发现日期"))
     _raise(errors)
     row = GuardianshipProblem.objects.create(child=child, **data)
     hide = masking.is_sensitive_row(row)
-    _log(actor=actor, child=child, action="create", summary="添加受限信息记录" if hide else f"添加监护问题：{row.get_kind_display()}",
+    _log(actor=actor, child=child, action="create", summary=msg("添加受限信息记录") if hide else msg("添加监护问题：%(kind)s", kind=choice(row, "kind")),
          row=row, before={}, after=snapshot(row, PROBLEM_FIELDS), hide=hide)
     _facts_changed(child, actor)
     return row

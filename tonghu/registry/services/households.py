@@ -15,6 +15,8 @@ from ..models import (
 )
 from .common import HOUSEHOLD_FIELDS, _audit_changes, _facts_changed, _log, _raise, _strip, snapshot
 from .versions import _bump, check_version
+from tonghu.core.texts import msg
+from django.utils.translation import gettext as _
 
 
 # --------------------------------------------------------------------------------------------- household
@@ -29,7 +31,7 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
     for name in ("income_per_head_year", "dibao_month", "tekun_month", "disability_month", "other_subsidy_month"):
         value = data.get(name)
         if value is not None and Decimal(value) < 0:
-            errors[name] = ["金额不能为负数"]
+            errors[name] = [_("金额不能为负数")]
     if data.get("dibao_month") and not data.get("dibao", current.dibao):
         data["dibao"] = True
     if data.get("tekun_month") and not data.get("tekun", current.tekun):
@@ -44,9 +46,9 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
     version = _bump(current)
     current.save()
     for child in current.children.all():
-        _log(actor=actor, child=child, action="update", summary="修改家庭信息", row=current, before=before, after=after, version=version)
+        _log(actor=actor, child=child, action="update", summary=msg("修改家庭信息"), row=current, before=before, after=after, version=version)
     if not current.children.exists():
-        audit_log(actor=actor, action="update", obj=current, summary="修改家庭信息",
+        audit_log(actor=actor, action="update", obj=current, summary=msg("修改家庭信息"),
                   changes=_audit_changes(current, before, after, {"version": list(version)}))
     for child in current.children.all():
         _facts_changed(child, actor)
@@ -57,14 +59,14 @@ def household_update(*, actor, household: Household, data: dict, expected_versio
 def child_join_household(*, actor, child: Child, household: Household) -> Child:
     """Put a child into a sibling's household (一户一档)."""
     if household.village_id != child.village_id:
-        raise ValidationError({"household": ["兄弟姐妹须在同一村（社区）才能合并为一户"]})
+        raise ValidationError({"household": [_("兄弟姐妹须在同一村（社区）才能合并为一户")]})
     old = child.household_id
     if old == household.pk:
         return child
     Child.objects.filter(pk=child.pk).update(household=household, version=models.F("version") + 1)
     child.household = household
     child.version += 1
-    _log(actor=actor, child=child, action="update", summary="调整所属家庭", before={"household": old}, after={"household": household.pk})
+    _log(actor=actor, child=child, action="update", summary=msg("调整所属家庭"), before={"household": old}, after={"household": household.pk})
     if old and not Child.objects.filter(household_id=old).exists():
         pass  # the empty household stays (nothing is deleted); it no longer appears in lists without children
     _facts_changed(child, actor)
@@ -80,18 +82,18 @@ def child_leave_household(*, actor, child: Child, data: dict | None = None) -> H
     child = Child.objects.select_for_update().select_related("village").get(pk=child.pk)
     old = child.household_id
     if old is None or not Child.objects.filter(household_id=old).exclude(pk=child.pk).exists():
-        raise ValidationError({"__all__": ["该儿童的家庭中没有其他儿童，已是单独一户，无需分户"]})
+        raise ValidationError({"__all__": [_("该儿童的家庭中没有其他儿童，已是单独一户，无需分户")]})
     errors: dict[str, list[str]] = {}
     if len(data.get("head_name") or "") > 50:
-        errors["head_name"] = ["户主姓名不能超过 50 个字"]
+        errors["head_name"] = [_("户主姓名不能超过 50 个字")]
     _raise(errors)
     household = Household.objects.create(village=child.village, head_name=data.get("head_name") or "", address=data.get("address") or child.address,
                                          phone=data.get("phone") or "", note=data.get("note") or "")
     Child.objects.filter(pk=child.pk).update(household=household, version=models.F("version") + 1)
     child.household = household
     child.version += 1
-    _log(actor=actor, child=child, action="update", summary="分户：单独立户", before={"household": old}, after={"household": household.pk})
-    audit_log(actor=actor, action="create", obj=household, summary=f"分户新建家庭档案（儿童：{child.name}）")
+    _log(actor=actor, child=child, action="update", summary=msg("分户：单独立户"), before={"household": old}, after={"household": household.pk})
+    audit_log(actor=actor, action="create", obj=household, summary=msg("分户新建家庭档案（儿童：%(name)s）", name=child.name))
     _facts_changed(child, actor)
     return household
 

@@ -17,6 +17,8 @@ from ..models import (
     StatusChangeKind,
 )
 from .common import _audit_changes, _facts_changed, _raise, _today, _user_or_none
+from tonghu.core.texts import encode, msg
+from django.utils.translation import gettext as _
 
 
 def _record_status(*, actor, child, kind, from_status, to_status, date, reason="", from_village=None, to_village=None, handover_note="", received_by="") -> StatusChange:
@@ -40,17 +42,17 @@ def child_set_status(*, actor, child: Child, status: str, reason: str = "", date
     date = date or _today()
     errors: dict[str, list[str]] = {}
     if status not in ChildStatus.values:
-        errors["status"] = [f"档案状态“{status}”无效"]
+        errors["status"] = [_("档案状态“%(status)s”无效") % {"status": status}]
     elif status == current.status:
-        errors["status"] = [f"档案已是“{ChildStatus(status).label}”状态"]
+        errors["status"] = [_("档案已是“%(status)s”状态") % {"status": ChildStatus(status).label}]
     elif status in STATUS_NEEDS_REASON and not reason:
-        errors["reason"] = ["请填写原因（如迁往何处、结档原因、重新启用的原因）"]
+        errors["reason"] = [_("请填写原因（如迁往何处、结档原因、重新启用的原因）")]
     if date > _today():
-        errors["date"] = ["日期不能晚于今天"]
+        errors["date"] = [_("日期不能晚于今天")]
     elif date < current.birth_date:
-        errors["date"] = ["日期早于儿童出生日期"]
+        errors["date"] = [_("日期早于儿童出生日期")]
     if status == ChildStatus.AGED_OUT and current.age < 18 and "status" not in errors:
-        errors["status"] = [f"儿童现年 {current.age} 岁，未满 18 周岁，不能标记为“已满龄”"]
+        errors["status"] = [_("儿童现年 %(age)s 岁，未满 18 周岁，不能标记为“已满龄”") % {"age": current.age}]
     _raise(errors)
     before = {"status": current.status, "status_reason": current.status_reason, "status_date": current.status_date}
     old = current.status
@@ -61,7 +63,7 @@ def child_set_status(*, actor, child: Child, status: str, reason: str = "", date
     _record_status(actor=actor, child=current, kind=StatusChangeKind.STATUS, from_status=old, to_status=status, date=date, reason=reason)
     after = {"status": current.status, "status_reason": current.status_reason, "status_date": current.status_date}
     changes = _audit_changes(current, before, after, {"version": [current.version - 1, current.version]})
-    audit_log(actor=actor, action="status", obj=current, summary=f"档案状态：{ChildStatus(old).label} → {ChildStatus(status).label}", changes=changes)
+    audit_log(actor=actor, action="status", obj=current, summary=msg("档案状态：%(before)s → %(after)s", before=ChildStatus(old).label, after=ChildStatus(status).label), changes=changes)
     _facts_changed(current, actor)
     return current
 
@@ -73,21 +75,21 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
     current = Child.objects.select_for_update().select_related("village").get(pk=child.pk)
     errors: dict[str, list[str]] = {}
     if to_village is None or to_village.level != "village":
-        errors["to_village"] = ["请选择迁入的村（社区）（须为村级区划）"]
+        errors["to_village"] = [_("请选择迁入的村（社区）（须为村级区划）")]
     elif to_village.code == current.village_id:
-        errors["to_village"] = ["迁入地与现所在村（社区）相同"]
+        errors["to_village"] = [_("迁入地与现所在村（社区）相同")]
     if not (handover_note or "").strip():
-        errors["handover_note"] = ["请填写交接说明（交接了哪些材料、由谁接收）"]
+        errors["handover_note"] = [_("请填写交接说明（交接了哪些材料、由谁接收）")]
     if current.status != ChildStatus.ACTIVE:
-        errors.setdefault("to_village", []).append(f"档案状态为“{current.get_status_display()}”，只有在册档案可以转移")
+        errors.setdefault("to_village", []).append(_("档案状态为“%(status)s”，只有在册档案可以转移") % {"status": current.get_status_display()})
     date = date or _today()
     if date > _today():
-        errors["date"] = ["日期不能晚于今天"]
+        errors["date"] = [_("日期不能晚于今天")]
     _raise(errors)
     old_village = current.village
     # the audit entry of the hand-over is recorded in the sending region, so its auditors keep the trace
     audit_log(actor=actor, action="status", obj=current, region_code=old_village.code,
-              summary=f"档案转出：{old_village.path_display()} → {to_village.path_display()}",
+              summary=msg("档案转出：%(before)s → %(after)s", before=old_village.path_display(), after=to_village.path_display()),
               changes={"village": [old_village.code, to_village.code], "version": [current.version, current.version + 1]})
     current.village = to_village
     current.version += 1
@@ -102,9 +104,9 @@ def child_transfer(*, actor, child: Child, to_village: Region, date: dt.date | N
         else:
             Household.objects.filter(pk=household.pk).update(village=to_village)
     _record_status(actor=actor, child=current, kind=StatusChangeKind.TRANSFER, from_status=current.status, to_status=current.status,
-                   date=date, reason="跨区域转移", from_village=old_village, to_village=to_village,
+                   date=date, reason=encode(msg("跨区域转移")), from_village=old_village, to_village=to_village,
                    handover_note=handover_note.strip(), received_by=(received_by or "").strip())
-    audit_log(actor=actor, action="status", obj=current, summary=f"档案转入：来自{old_village.path_display()}",
+    audit_log(actor=actor, action="status", obj=current, summary=msg("档案转入：来自%(place)s", place=old_village.path_display()),
               changes={"village": [old_village.code, to_village.code]})
     _facts_changed(current, actor)
     return current

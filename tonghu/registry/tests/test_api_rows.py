@@ -11,6 +11,7 @@ import pytest
 from tonghu.audit.models import AuditEntry
 from tonghu.registry import services
 from tonghu.registry.models import Assistance, CareArrangement, Guardian
+from tonghu.core.texts import render
 
 JSON = "application/json"
 
@@ -70,7 +71,7 @@ def test_new_caregiver_ends_the_current_one(login, officer, make_child):
                                                                "start": "2026-06-01", "quality": "fair"}, content_type=JSON)
     assert second.status_code == 201
     old = CareArrangement.objects.get(pk=first.json()["id"])
-    assert old.end == dt.date(2026, 6, 1) and old.end_reason == "更换受委托照护人"
+    assert old.end == dt.date(2026, 6, 1) and render(old.end_reason) == "更换受委托照护人"  # stored language-neutral (issue 11 §5)
     detail = client.get(f"/api/v1/children/{child.pk}/").json()
     assert detail["caregiver"]["caregiver_name"] == "韦姑妈" and [c["caregiver_name"] for c in detail["care_history"]] == ["韦奶奶"]
     changed = client.patch(f"/api/v1/children/{child.pk}/care/{second.json()['id']}/", {"quality": "good", "version": second.json()["version"]},

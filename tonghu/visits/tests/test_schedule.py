@@ -5,6 +5,8 @@ from functools import partial
 
 import pytest
 
+from tonghu.core.texts import render
+
 from tonghu.policy import facts as F
 from tonghu.visits.models import Schedule, TaskState
 from tonghu.visits.services import schedule_refresh
@@ -59,7 +61,8 @@ def test_r_c2_escalation_triggers(builder, why, make_child, facts):
     assert rows["contact"].escalated and rows["contact"].interval_label == "每15天联系"
     assert rows["contact"].due_on == D(2025, 1, 16)
     assert rows["home_visit"].interval_label == "每月入户走访" and rows["home_visit"].due_on == D(2025, 2, 1)
-    assert rows["contact"].reason.startswith("加密走访：") and why in rows["contact"].reason
+    reason = render(rows["contact"].reason)  # stored language-neutral, read here in Chinese (issue 11 §5)
+    assert reason.startswith("加密走访：") and why in reason
 
 
 def test_r_c2_mild_parent_disability_does_not_escalate(make_child, facts):
@@ -86,7 +89,7 @@ def test_changzhi_single_parent_is_visited_and_escalated(regions, make_child, fa
     schedule_refresh(cz, today=D(2025, 1, 10))
     schedule_refresh(gx, today=D(2025, 1, 10))
     rows = _rows(cz)
-    assert rows["contact"].escalated and "单亲家庭儿童" in rows["contact"].reason
+    assert rows["contact"].escalated and "单亲家庭儿童" in render(rows["contact"].reason)
     assert rows["contact"].interval_label == "每15天联系"
     assert _rows(gx) == {}
 
@@ -96,7 +99,7 @@ def test_high_guardianship_risk_escalates(make_child, facts, monkeypatch):
     child = make_child(opened=D(2025, 1, 1))
     child.guardianship_risk = "high"
     schedule_refresh(child, today=D(2025, 1, 10))
-    assert "家庭监护风险高" in _rows(child)["contact"].reason
+    assert "家庭监护风险高" in render(_rows(child)["contact"].reason)
 
 
 def test_schedule_moves_when_a_visit_is_recorded(make_child, users):
@@ -146,3 +149,22 @@ def test_listing_tasks_does_not_recompute(make_child, users, client, monkeypatch
         schedule_refresh(make_child(opened=D(2025, 1, 1)), today=TODAY)
     with django_assert_num_queries(14):  # more rows, same queries
         assert client.get("/visits/tasks/").status_code == 200
+
+
+def test_an_escalation_reason_reads_in_the_readers_language(make_child, facts):
+    """The stored reason is the profile's own text in both languages plus message ids: a Chinese reader and an English
+    reader see the same stored reason in their language (issue 18 §3: escalated-visit reasons were Chinese)."""
+    import re
+
+    from django.utils import translation
+
+    child = make_child(opened=D(2025, 1, 1))
+    facts[child.pk] = partial(left_behind, father={"disability": F.Disability(type=F.DisabilityType.PHYSICAL, grade=1)})
+    schedule_refresh(child, today=D(2025, 1, 10))
+    stored = _rows(child)["contact"].reason
+    with translation.override("zh-hans"):
+        chinese = render(stored)
+    with translation.override("en"):
+        english = render(stored)
+    assert chinese.startswith("加密走访：") and "父亲" in chinese
+    assert english.startswith("More frequent visits: ") and not re.search(r"[\u4e00-\u9fff]", english), english

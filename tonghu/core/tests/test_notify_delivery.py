@@ -1,4 +1,4 @@
-"""Notification delivery as production runs it (docs/architecture.md, visits/notify.py; issue 20 item 2):
+"""Notification delivery as production runs it (docs/architecture.md, core/notify.py; issue 20 item 2):
 ``notify`` stores the notification, queues the ``send_notifications`` task when the transaction commits, the
 ``db_worker`` runs it, and every configured channel — the console log and e-mail — gets it once."""
 
@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tonghu.accounts.roles import Role
-from tonghu.visits import notify as notify_module
-from tonghu.visits.models import Notification
-from tonghu.visits.notify import notify, send_pending
+from tonghu.core import notify as notify_module
+from tonghu.core.models import Notification
+from tonghu.core.notify import notify, send_pending
 
-EMAIL = "tonghu.visits.notify.EmailChannel"
-CONSOLE = "tonghu.visits.notify.ConsoleChannel"
+EMAIL = "tonghu.core.notify.EmailChannel"
+CONSOLE = "tonghu.core.notify.ConsoleChannel"
 
 
 class BrokenChannel:
@@ -50,7 +50,7 @@ def test_notify_queues_the_task_on_commit_and_the_worker_mails_it(people, channe
     officer, _director = people
     notification = notify(officer, kind="case_assigned", title="新的个案", body="请在 24 小时内受理。", url="/cases/12/")
     assert Notification.objects.get(pk=notification.pk).sent_at is None  # nothing is sent in the request
-    assert DBTaskResult.objects.filter(task_path="tonghu.visits.notify.send_notifications").count() == 1
+    assert DBTaskResult.objects.filter(task_path="tonghu.core.notify.send_notifications").count() == 1
     with caplog.at_level(logging.INFO, logger="tonghu.notify"):
         call_command("db_worker", "--batch", "--no-startup-delay")
     assert len(mail.outbox) == 1
@@ -108,10 +108,10 @@ def test_a_broken_channel_does_not_stop_the_others(people, channels, caplog):
 
 
 def test_an_unknown_channel_is_skipped_and_none_left_means_the_defaults(channels, caplog):
-    channels("tonghu.visits.notify.SmsChannel", EMAIL)
+    channels("tonghu.core.notify.SmsChannel", EMAIL)
     with caplog.at_level(logging.WARNING, logger="tonghu.notify"):
         assert [c.name for c in notify_module.channels()] == ["email"]
-    assert "notification channel tonghu.visits.notify.SmsChannel not found; skipped" in caplog.text
+    assert "notification channel tonghu.core.notify.SmsChannel not found; skipped" in caplog.text
     channels("no.such.module.Channel")
     assert [c.name for c in notify_module.channels()] == ["console", "email"]
     channels()
@@ -122,3 +122,55 @@ def test_an_unknown_channel_is_skipped_and_none_left_means_the_defaults(channels
 def test_a_long_title_is_cut_to_the_column(people):
     officer, _director = people
     assert len(notify(officer, kind="a", title="长" * 250, send=False).title) == 200
+
+
+# ------------------------------------------------------------------ stored language-neutral (issue 11 §5, issue 18 §3)
+
+def test_a_notification_is_stored_as_a_message_id_and_read_in_the_readers_language(people, channels, client):
+    """The same stored notification reads in Chinese for a Chinese reader and in English for an English one; what is
+    stored is the message id and its parameters, not a sentence in the writer's language (issue 11 §5)."""
+    from django.utils import translation
+
+    from tonghu.core.texts import msg
+
+    officer, _director = people
+    with translation.override("en"):  # the writer works in English: nothing English may be stored
+        n = notify(officer, kind="cases", title=msg("个案 %(number)s 申请结案，请审批。", number="GA-7"), send=False)
+    n.refresh_from_db()
+    assert n.title_msg == {"i18n": "个案 %(number)s 申请结案，请审批。", "p": {"number": "GA-7"}}
+    assert n.title == "个案 GA-7 申请结案，请审批。"  # the source-language copy
+    client.force_login(officer)
+    zh = client.get("/notifications/").content.decode()
+    client.cookies["tonghu_language"] = "en"
+    en = client.get("/notifications/").content.decode()
+    assert "个案 GA-7 申请结案，请审批。" in zh
+    assert "Case GA-7" in en and "申请结案" not in en
+
+
+def test_email_goes_out_in_the_recipients_language_not_the_senders(people, channels, monkeypatch):
+    """E-mail is rendered in the recipient's ``language`` preference when the user model has one, else in the
+    site's default language — never in the language that happened to be active when it was queued."""
+    from django.utils import translation
+
+    from tonghu.accounts.models import User
+    from tonghu.core.texts import msg
+
+    officer, _director = people
+    channels(EMAIL)
+    with translation.override("en"):
+        notify(officer, kind="cases", title=msg("个案 %(number)s 申请结案，请审批。", number="GA-8"), send=False)
+        send_pending()
+    assert "个案 GA-8 申请结案，请审批。" in mail.outbox[-1].subject  # the default language (zh-hans)
+    monkeypatch.setattr(User, "language", "en", raising=False)
+    notify(officer, kind="cases", title=msg("个案 %(number)s 申请结案，请审批。", number="GA-9"), send=False)
+    send_pending()
+    assert "Case GA-9" in mail.outbox[-1].subject and "申请" not in mail.outbox[-1].subject
+
+
+def test_old_notifications_keep_their_text(people, client):
+    """Rows written before (plain text, no message id) are shown as they were written."""
+    officer, _director = people
+    Notification.objects.create(user=officer, kind="legacy", title="旧的通知原文")
+    client.force_login(officer)
+    client.cookies["tonghu_language"] = "en"
+    assert "旧的通知原文" in client.get("/notifications/").content.decode()
