@@ -48,16 +48,22 @@ def quarter_visits(child, year: int) -> list[dict]:
     The visits app owns the rows (``tonghu.visits.selectors.quarterly_visit_rows``: home-visit dates, problems found,
     measures taken, R-C3); a quarter with no home visit and no contact prints empty.
     """
-    from tonghu.visits.selectors import quarterly_visit_rows
+    return quarter_visits_of([child.pk], year)[child.pk]
 
-    out: list[dict] = []
-    for row in quarterly_visit_rows(child, year):
-        if not row["dates"] and not row["contacts"] and not row["problems"]:
-            out.append({})
-            continue
-        dates = row["dates_text"] or (f"联系 {row['contacts']} 次" if row["contacts"] else "")
-        out.append({"date": dates, "problems": row["problems_text"], "measures": row["measures_text"]})
-    return out
+
+def quarter_visits_of(child_ids, year: int) -> dict[int, list[dict]]:
+    """:func:`quarter_visits` of many children, read in bulk (``visits.selectors.quarterly_visit_rows_of``: two queries
+    whatever their number); the ledger export calls it once per chunk of children."""
+    from tonghu.visits.selectors import quarterly_visit_rows_of
+
+    return {pk: [_quarter_cells(row) for row in rows] for pk, rows in quarterly_visit_rows_of(child_ids, year).items()}
+
+
+def _quarter_cells(row: dict) -> dict:
+    if not row["dates"] and not row["contacts"] and not row["problems"]:
+        return {}
+    dates = row["dates_text"] or (f"联系 {row['contacts']} 次" if row["contacts"] else "")
+    return {"date": dates, "problems": row["problems_text"], "measures": row["measures_text"]}
 
 
 # --- the data of one file -----------------------------------------------------------------------------------
