@@ -222,11 +222,9 @@ def _create(creates: list[tuple], state: _Pass1, households: dict, ctx: dict) ->
                 out.append(values)
         prep[6][s_at] = pk
         status.append(prep[6])
-    bulk.insert_rows(tables[Child], children, with_pk=True)
-    bulk.insert_rows(tables[Guardian], guardians, with_pk=False)
-    bulk.insert_rows(tables[CareArrangement], care, with_pk=False)
-    bulk.insert_rows(tables[Assistance], assistance, with_pk=False)
-    bulk.insert_rows(tables[StatusChange], status, with_pk=False)
+    bulk.insert_rows(tables[Child], children, with_pk=True, fresh=(Household,))
+    for model, rows in ((Guardian, guardians), (CareArrangement, care), (Assistance, assistance), (StatusChange, status)):
+        bulk.insert_rows(tables[model], rows, with_pk=False, fresh=(Child,))
     return list(child_ids)
 
 
