@@ -27,7 +27,7 @@ Without the privilege the triggers run as before.
 Primary keys are reserved up front (PostgreSQL: the table's sequence; SQLite: after MAX(id), inside the import's
 write transaction) so that children can point at households and guardians at children without reading back. No
 model signals are sent (``bulk_create`` sends none either). Rows made here are plain lists of plain values, so
-the forked validators of a big import can make them and pass them back (``importer._validate_slice``).
+the forked validators of a big import can make them and pass them back (``validating._validate_slice``).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class _Table:
                 self.defaults[f.attname] = "" if isinstance(f, (models.CharField, models.TextField)) else None
         ops = connection.ops
         # adapted values are plain str (both backends take text for these columns), so that rows can travel from
-        # the forked validators with marshal (importer._validate_slice)
+        # the forked validators with marshal (validating._validate_slice)
         self.adapter_of = {}
         for f in self.fields:
             if isinstance(f, models.DateTimeField):

@@ -166,7 +166,7 @@ IMPORT_COLUMNS = {
 def _prepare(rec: dict, row: int, ctx: dict) -> tuple:
     """The insert rows of one new file, without its ids (the household's and the child's are filled in by
     :func:`_create`): (household key, household, child, guardians, care, assistance, status row). Big imports make
-    them in the forked validators (:func:`_validate_slice`)."""
+    them in the forked validators (``validating._validate_slice``)."""
     tables, actor_id, today = ctx["tables"], ctx["actor_id"], ctx["today"]
     key = R.household_key(rec)
     if key is None or key[0] == "row":
