@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tonghu.registry.sections import file_provider, file_section
 
-from .selectors import quarterly_visit_rows
+from .selectors import quarterly_visit_rows_of
 
 
 @file_section(order=40, title=_("走访与问题"), template="visits/_file_section.html", capability="visits.view", key="visits")
@@ -19,4 +19,4 @@ def visits_section(request, child):
 
 
 # The printable file's four quarterly 走访情况 rows (registry.printing asks for them by this key).
-file_provider("quarter_visits")(quarterly_visit_rows)
+file_provider("quarter_visits_of")(quarterly_visit_rows_of)

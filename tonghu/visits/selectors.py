@@ -163,25 +163,36 @@ def quarterly_visit_rows(child, year: int) -> list[dict]:
 
     The caller has already checked that the user may open the child's file.
     """
-    rows = [{"quarter": q, "dates": [], "contacts": 0, "problems": [], "measures": []} for q in range(1, 5)]
-    visits = Visit.objects.filter(child=child, date__year=year).prefetch_related("problems").order_by("date", "id")
-    for v in visits:
-        row = rows[(v.date.month - 1) // 3]
-        if v.kind == TaskKind.HOME_VISIT:
-            row["dates"].append(v.date)
-        else:
-            row["contacts"] += 1
-        for p in v.problems.all():
-            row["problems"].append(_("%(category)s：%(description)s") % {"category": p.get_category_display(), "description": p.description})
-            if p.resolution:
-                row["measures"].append(p.resolution)
-        if v.measures:
-            row["measures"].append(v.measures)
-    for row in rows:
-        row["dates_text"] = _("、").join(date_format(d, "MONTH_DAY_FORMAT") for d in row["dates"])
-        row["problems_text"] = _("；").join(row["problems"])
-        row["measures_text"] = _("；").join(dict.fromkeys(row["measures"]))
-    return rows
+    return quarterly_visit_rows_of([child.pk], year)[child.pk]
+
+
+def quarterly_visit_rows_of(child_ids, year: int) -> dict[int, list[dict]]:
+    """:func:`quarterly_visit_rows` of many children in two queries (their visits of ``year``, and those visits'
+    problems), whatever their number: the ledger export reads a chunk of children at a time this way. Every id in
+    ``child_ids`` has its four rows (empty ones when it has no visit). The caller has checked access to the files."""
+    ids = list(child_ids)
+    out = {pk: [{"quarter": q, "dates": [], "contacts": 0, "problems": [], "measures": []} for q in range(1, 5)] for pk in ids}
+    if ids:
+        visits = (Visit.objects.filter(child_id__in=ids, date__year=year).only("id", "child_id", "date", "kind", "measures")
+                  .prefetch_related("problems").order_by("child_id", "date", "id"))
+        for v in visits:
+            row = out[v.child_id][(v.date.month - 1) // 3]
+            if v.kind == TaskKind.HOME_VISIT:
+                row["dates"].append(v.date)
+            else:
+                row["contacts"] += 1
+            for p in v.problems.all():
+                row["problems"].append(_("%(category)s：%(description)s") % {"category": p.get_category_display(), "description": p.description})
+                if p.resolution:
+                    row["measures"].append(p.resolution)
+            if v.measures:
+                row["measures"].append(v.measures)
+    for rows in out.values():
+        for row in rows:
+            row["dates_text"] = _("、").join(date_format(d, "MONTH_DAY_FORMAT") for d in row["dates"])
+            row["problems_text"] = _("；").join(row["problems"])
+            row["measures_text"] = _("；").join(dict.fromkeys(row["measures"]))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------- census

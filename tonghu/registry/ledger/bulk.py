@@ -14,15 +14,25 @@ columns, an import fills 8). The constant columns are not sent per row:
   bound (a 50-column guardian row binds 8 values; half the time of binding them all);
 * PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3) of the given columns followed by the constant ones.
 
+Foreign keys on PostgreSQL: a ``COPY`` of 620,000 rows makes PostgreSQL run one foreign-key trigger query per
+foreign key per row (~1.1 million for a 100k ledger, about half of the server's CPU for the write). When the
+database account may (``session_replication_role``: a superuser, or ``GRANT SET ON PARAMETER
+session_replication_role`` on PostgreSQL 15+, see docs/deployment.md), the ``COPY`` runs without those triggers and
+:func:`check_foreign_keys` checks the same constraints right after it, one query per foreign key and chunk: every
+value must exist in the referenced table, and rows of other tables (villages, users) are locked ``FOR KEY SHARE``
+exactly as the trigger would lock them, so that nobody deletes them before the import commits. A missing row raises
+``IntegrityError`` as the trigger would; nothing else (updates, audit entries) ever runs without the triggers.
+Without the privilege the triggers run as before.
+
 Primary keys are reserved up front (PostgreSQL: the table's sequence; SQLite: after MAX(id), inside the import's
 write transaction) so that children can point at households and guardians at children without reading back. No
 model signals are sent (``bulk_create`` sends none either). Rows made here are plain lists of plain values, so
-the forked validators of a big import can make them and pass them back (``importer._validate_slice``).
+the forked validators of a big import can make them and pass them back (``validating._validate_slice``).
 """
 
 from __future__ import annotations
 
-from django.db import connection, models
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from tonghu.core.crypto import BlindIndexField, blind_index
@@ -54,7 +64,7 @@ class _Table:
                 self.defaults[f.attname] = "" if isinstance(f, (models.CharField, models.TextField)) else None
         ops = connection.ops
         # adapted values are plain str (both backends take text for these columns), so that rows can travel from
-        # the forked validators with marshal (importer._validate_slice)
+        # the forked validators with marshal (validating._validate_slice)
         self.adapter_of = {}
         for f in self.fields:
             if isinstance(f, models.DateTimeField):
@@ -72,6 +82,9 @@ class _Table:
         self.position = {a: i for i, a in enumerate(self.given, start=1)}
         self.sealed = [(self.position[f.attname], f) for f in self.fields if getattr(f, "encrypted", False)]
         self.indexed = [(self.position[f.attname], self.position[f.source]) for f in self.fields if isinstance(f, BlindIndexField)]
+        # foreign keys the database enforces, for check_foreign_keys: (attname, referenced model, its column)
+        self.foreign_keys = [(f.attname, f.related_model, f.target_field.column) for f in self.fields
+                             if f.many_to_one and getattr(f, "db_constraint", False)]
         self.refresh()
 
     def refresh(self) -> None:
@@ -165,8 +178,11 @@ def reserve_ids(model, n: int) -> list[int]:
         return list(range(start + 1, start + 1 + n))
 
 
-def insert_rows(t: _Table, rows: list[list], *, with_pk: bool) -> None:
-    """Insert rows made by ``t.row`` (:meth:`_Table.row`): with their pk (``with_pk``), or numbered by the database."""
+def insert_rows(t: _Table, rows: list[list], *, with_pk: bool, fresh: tuple = ()) -> None:
+    """Insert rows made by ``t.row`` (:meth:`_Table.row`): with their pk (``with_pk``), or numbered by the database.
+
+    ``fresh``: referenced models whose rows this transaction itself inserted (a child's household, a guardian's
+    child): checked for existence but not locked, since no other transaction can see them."""
     if not rows:
         return
     with connection.cursor() as cur:
@@ -174,12 +190,61 @@ def insert_rows(t: _Table, rows: list[list], *, with_pk: bool) -> None:
         if connection.vendor == "postgresql" and hasattr(raw, "copy"):
             # psycopg 3: COPY is ~5x faster than executemany over the client/server round trips
             rest = t.rest_values
-            with raw.copy(f"COPY {t.table} ({', '.join(t.columns(with_pk))}) FROM STDIN") as copy:
+            untriggered = t.foreign_keys and _triggers_off(cur)
+            # the raw cursor's errors as Django's (IntegrityError for a duplicate or a missing row: the importer's
+            # message), as the wrapped cursor would raise them
+            with connection.wrap_database_errors, raw.copy(f"COPY {t.table} ({', '.join(t.columns(with_pk))}) FROM STDIN") as copy:
                 if with_pk:
                     for row in rows:
                         copy.write_row(row + rest)
                 else:
                     for row in rows:
                         copy.write_row(row[1:] + rest)
+            # (a failed COPY aborts the transaction, and its rollback, to the savepoint that holds it, undoes the SET)
+            if untriggered:
+                cur.execute("SET LOCAL session_replication_role = origin")
+                check_foreign_keys(t, rows, fresh=fresh)
         else:
             cur.executemany(t.insert_sql(with_pk), rows if with_pk else [r[1:] for r in rows])
+
+
+_REPLICA_OK = "_tonghu_replica_role_ok"  # on the connection: None (not tried), True, False
+
+
+def _triggers_off(cur) -> bool:
+    """``SET LOCAL session_replication_role = replica`` for the next statement when the account may and a transaction
+    is open (the setting ends with it, and the caller sets it back right after its ``COPY``); False otherwise."""
+    if not connection.in_atomic_block or getattr(connection, _REPLICA_OK, None) is False:
+        return False
+    try:
+        with transaction.atomic():  # a refused SET must not abort the import's transaction
+            cur.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:  # InsufficientPrivilege: not a superuser and no GRANT SET ON PARAMETER
+        setattr(connection, _REPLICA_OK, False)
+        return False
+    setattr(connection, _REPLICA_OK, True)
+    return True
+
+
+def check_foreign_keys(t: _Table, rows: list[list], *, fresh: tuple = ()) -> None:
+    """The foreign keys of ``rows`` (just inserted into ``t`` without PostgreSQL's row triggers), checked as the
+    triggers would: each distinct value must exist in the referenced table; rows there that this transaction did not
+    insert itself are locked ``FOR KEY SHARE`` (a concurrent delete waits for the import's commit)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        for attname, model, column in t.foreign_keys:
+            if attname in t.position:
+                at = t.position[attname]
+                values = {row[at] for row in rows} - {None}
+            else:  # a constant column (the field default)
+                value = t.rest_values[t.rest.index(attname)]
+                values = {value} if value is not None else set()
+            if not values:
+                continue
+            lock = "" if model in fresh else " FOR KEY SHARE"
+            cur.execute(f"SELECT {qn(column)} FROM {qn(model._meta.db_table)} WHERE {qn(column)} = ANY(%s){lock}", [list(values)])
+            found = {r[0] for r in cur.fetchall()}
+            missing = values - found
+            if missing:
+                raise IntegrityError(f"insert into {t.table} violates the foreign key {attname}: "
+                                     f"{sorted(map(str, missing))[:5]} not present in {model._meta.db_table}")

@@ -80,3 +80,52 @@ def test_a_table_refuses_a_column_it_was_not_opened_with():
         t.row({"child_id": 1, "role": "father", "name": "韦大山", "phone": "13907760001"})
     with pytest.raises(ValueError, match="no columns"):
         bulk.table(Guardian, ("child_id", "no_such_column"))
+
+
+def _guardian_rows(child_ids):
+    t = bulk.table(Guardian, IMPORT_COLUMNS[Guardian])
+    return t, [t.row({"child_id": pk, "role": "other", "name": "韦大山", "phone": "", "health": "", "health_note": "",
+                      "occupation": "", "relation": ""}) for pk in child_ids]
+
+
+@pytest.mark.django_db
+def test_postgres_copy_without_row_triggers_still_enforces_foreign_keys(world, users, tmp_path):
+    """Issue 10 item 16: on PostgreSQL the import's COPY runs without the per-row foreign-key triggers when the account
+    may (the test database's account is a superuser), and checks the same constraints per chunk itself: rows that
+    point at an existing child are written, a row pointing at no child is refused with IntegrityError (as the trigger
+    would refuse it) and the triggers are back on for whatever follows."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the SQLite path inserts with executemany and its own FK checks")
+    report = ledger_import(actor=users[Role.COUNTY_OFFICER], region=world["451027000000"], path=_ledger(tmp_path / "台账.xlsx"))
+    child = Child.objects.get(id_number=NUMBER)
+    assert report.created == 1 and getattr(connection, bulk._REPLICA_OK) is True  # the untriggered path was taken
+    t, rows = _guardian_rows([child.pk, child.pk])
+    with transaction.atomic():
+        bulk.insert_rows(t, rows, with_pk=False)
+    assert Guardian.objects.filter(child=child, role="other").count() == 2
+    t, rows = _guardian_rows([child.pk, 10**9])
+    with pytest.raises(IntegrityError, match="child_id"), transaction.atomic():
+        bulk.insert_rows(t, rows, with_pk=False)
+    assert Guardian.objects.filter(child=child, role="other").count() == 2  # nothing of the refused chunk stayed
+    with connection.cursor() as cur:
+        cur.execute("SHOW session_replication_role")
+        assert cur.fetchone()[0] == "origin"
+
+
+@pytest.mark.django_db
+def test_postgres_without_the_privilege_the_triggers_check(world, users, tmp_path, monkeypatch):
+    """The same refusal when the account may not switch the triggers off (the fallback): PostgreSQL's own trigger."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(bulk, "_triggers_off", lambda cur: False)
+    report = ledger_import(actor=users[Role.COUNTY_OFFICER], region=world["451027000000"], path=_ledger(tmp_path / "台账.xlsx"))
+    assert report.created == 1
+    t, rows = _guardian_rows([Child.objects.get(id_number=NUMBER).pk, 10**9])
+    with pytest.raises(IntegrityError), transaction.atomic():  # Django's IntegrityError: the importer's message
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        bulk.insert_rows(t, rows, with_pk=False)

@@ -228,9 +228,9 @@ def test_command_import_ledger(world, users, tmp_path, elsewhere):
 @pytest.mark.django_db
 def test_openpyxl_reader_gives_the_same_report(world, users, elsewhere, tmp_path, monkeypatch):
     """The fallback reader (openpyxl read-only, when python-calamine is missing) reads the same cells."""
-    from tonghu.registry.ledger import importer
+    from tonghu.registry.ledger import reading
 
-    monkeypatch.setattr(importer, "_rows_xlsx", importer._rows_openpyxl)
+    monkeypatch.setattr(reading, "_rows_xlsx", reading._rows_openpyxl)
     report = ledger_import(actor=users[Role.COUNTY_OFFICER], region=world[COUNTY], path=messy_workbook(tmp_path / "台账.xlsx"))
     assert [(e.row, e.column) for e in report.errors] == [(r, c) for r, c, _m in EXPECTED]
 
