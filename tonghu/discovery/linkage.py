@@ -402,17 +402,24 @@ def link(roster, registry, *, kind: str = "child", settings: Settings | None = N
 
 
 def _best_rows(predictions, engine: str) -> dict:
-    """{roster id: [up to 4 candidates, best first]} from Splink's predictions, computed in the engine's SQL."""
+    """{roster id: [up to 4 candidates, best first]} from Splink's predictions, ranked in the engine's SQL (a
+    window function both DuckDB and Spark run) and fetched column by column as Arrow."""
     keep = ["unique_id_l", "unique_id_r", "match_probability"] + [c for c in _pred_columns(predictions) if c.startswith(("gamma_", "mw_"))]
     sql = f"""select {', '.join(keep)} from (
         select *, row_number() over (partition by unique_id_l order by match_probability desc, unique_id_r) as rn
         from {{this}}) t where rn <= 4 order by unique_id_l, rn"""
-    ranked = predictions.query_sql(sql)  # query_sql: a backend-neutral window, runs on DuckDB and Spark alike
+    ranked = predictions.query_sql(sql)
+    try:
+        table = ranked.as_pyarrow_table()
+        cols = {c: table[c].to_pylist() for c in keep}
+        n = table.num_rows
+    except (NotImplementedError, AttributeError):  # a backend without Arrow output
+        records = ranked.as_record_list()
+        cols = {c: [r[c] for r in records] for c in keep}
+        n = len(records)
     out: dict = {}
-    n = 0
-    for row in ranked.as_record_list():
-        out.setdefault(row["unique_id_l"], []).append(row)
-        n += 1
+    for i in range(n):
+        out.setdefault(cols["unique_id_l"][i], []).append({c: cols[c][i] for c in keep})
     out["__pairs__"] = n
     return out
 
