@@ -69,7 +69,7 @@ def _villages(county_code: str) -> dict[str, list[str]]:
     return out
 
 
-def dataset_import(*, dataset: Dataset, path, valid_only: bool = False, progress=None) -> dict:
+def dataset_import(*, dataset: Dataset, path, valid_only: bool = False, progress=None, then_link: bool = True) -> dict:
     """Parse the file and write its rows in one transaction (nothing when the file has errors, unless
     ``valid_only``). Returns the summary stored on the job."""
     from .importer import RosterFileError, parse_file
@@ -91,7 +91,7 @@ def dataset_import(*, dataset: Dataset, path, valid_only: bool = False, progress
         ds.save(update_fields=["rows", "errors", "status"])
         audit_log(actor=ds.uploaded_by, action="import", obj=ds,
                   summary=f"导入部门名单 {ds.rows} 行" + (f"，{parsed.error_count} 处错误" if parsed.error_count else "") + ("" if write else "，有错误，未导入"))
-        if write and ds.rows:
+        if write and ds.rows and then_link:
             link_start(actor=ds.uploaded_by, dataset=ds)
     if not write:
         raise JobError(f"名单有 {parsed.error_count} 处错误（按行、列列出），未导入任何数据。请改正后重新上传，或选择“仅导入无误的行”。")
