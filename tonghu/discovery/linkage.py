@@ -57,6 +57,7 @@ _FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"),
 _SEPARATORS = re.compile(r"[\s·•・．.\-_]+")
 
 
+@lru_cache(maxsize=10_000)
 def _fuzzy(syllable: str) -> str:
     """A syllable with the distinctions people (and dialects) blur: zh/z, ch/c, sh/s, -ng/-n, l/n, o/ou/u."""
     for a, b in _FUZZY_INITIALS:
@@ -71,13 +72,25 @@ def _fuzzy(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=50_000)
+def _char_pinyin(ch: str) -> str:
+    """One character's reading (cached per character: a province's names use a few thousand characters)."""
+    from tonghu.registry.pinyin import syllables
+
+    parts = syllables(ch)
+    return parts[0] if parts else ""
+
+
 @lru_cache(maxsize=500_000)
 def name_keys(name: str) -> tuple[str, str, str, str, str]:
     """(simplified characters, full pinyin, initials, fuzzy pinyin, surname pinyin) of one name.
 
     ``張偉`` → ``("张伟", "zhangwei", "zw", "zanwei", "zhang")``; an ASCII name (``Zhang Wei``) is taken as pinyin.
+    Readings are per character (the surname's reading for the first: 覃 qin, 单 shan; transliteration readings for
+    the others: 卜 bu, 都 du), the same on both sides of a comparison — what matters for matching is that one name
+    always gives one key, and a character lookup keeps the preparation of a million names to seconds.
     """
-    from tonghu.registry.pinyin import syllables
+    from tonghu.registry.pinyin import SURNAME_READINGS
 
     text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", name or "")).strip()
     if not text:
@@ -85,15 +98,20 @@ def name_keys(name: str) -> tuple[str, str, str, str, str]:
     if text.isascii():
         parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", unicodedata.normalize("NFKC", name).strip())
         parts = [p.lower() for p in parts] or [text.lower()]
-        # "zhangwei" written without a break: one part; "Zhang Wei": two
         simple = text.lower()
     else:
         conv = _t2s()
         simple = conv.convert(text) if conv is not None else text
-        parts = syllables(simple)
+        parts = []
         for i, ch in enumerate(simple):
-            if i < len(parts) and ch in TRANSLIT_READINGS and i > 0:
-                parts[i] = TRANSLIT_READINGS[ch]
+            if i == 0 and ch in SURNAME_READINGS:
+                parts.append(SURNAME_READINGS[ch])
+            elif i > 0 and ch in TRANSLIT_READINGS:
+                parts.append(TRANSLIT_READINGS[ch])
+            else:
+                py = _char_pinyin(ch)
+                if py:
+                    parts.append(py)
     full = "".join(parts)
     initials = "".join(p[0] for p in parts if p)
     fuzzy = "".join(_fuzzy(p) for p in parts)
