@@ -17,11 +17,19 @@ from .models import Candidate, CandidateKind, CandidateStatus, Dataset, Source
 
 # ------------------------------------------------------------------------------------------------ data sets
 
+DETAIL_LABELS = {
+    "school": _("学校"), "grade": _("年级"), "boarding": _("寄宿"), "enrolment": _("在校状态"), "dropout_since": _("辍学日期"),
+    "head_name": _("户主姓名"), "relation": _("与户主关系"), "measure": _("类别"), "start": _("开始日期"), "end": _("解除日期"),
+    "place": _("执行场所"), "judgment": _("判决类别"), "judgment_date": _("判决日期"), "case_no": _("案号"), "event": _("类别"),
+    "illness": _("疾病名称"), "diagnosed": _("确诊日期"), "disability_type": _("残疾类别"), "disability_grade": _("残疾等级"),
+    "certificate_no": _("残疾人证号"), "scheme": _("救助类别"), "since": _("享受起始日期"), "situation": _("家庭情况"),
+}
+
 
 class DatasetTable(Table):
     source = tables.Column(verbose_name=_("数据来源"), linkify=True)
-    period = tables.Column(verbose_name=_("数据期间"))
-    county = tables.Column(verbose_name=_("所属县（市、区）"), accessor="county__name")
+    period = tables.Column(verbose_name=_("数据期间"), attrs={"td": {"lang": "zh"}})
+    county = tables.Column(verbose_name=_("所属县（市、区）"), accessor="county__name", attrs={"td": {"lang": "zh"}})
     uploaded_at = tables.DateTimeColumn(verbose_name=_("上传时间"), format="Y-m-d H:i")
     rows = tables.Column(verbose_name=_("行数"))
     status = tables.Column(verbose_name=_("状态"))
@@ -86,7 +94,7 @@ class DatasetDetailView(KitObjectView):
     template_name = "discovery/dataset_detail.html"
 
     def get_title(self):
-        return str(self.object)
+        return self.object.get_source_display()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -115,17 +123,18 @@ class CandidateFilter(BaseFilterSet):
 
 class CandidateTable(Table):
     kind = tables.Column(verbose_name=_("类别"), linkify=True)
-    name = tables.Column(verbose_name=_("姓名"), accessor="evidence__name", orderable=False)
+    name = tables.Column(verbose_name=_("姓名"), accessor="evidence__name", orderable=False, attrs={"td": {"lang": "zh"}})
     birth = tables.Column(verbose_name=_("出生日期"), accessor="evidence__birth_date", orderable=False)
-    region = tables.Column(verbose_name=_("所在地"), accessor="region__name")
-    child = tables.Column(verbose_name=_("档案"), accessor="child__name", default="—")
+    region = tables.Column(verbose_name=_("所在地"), accessor="region__name", attrs={"td": {"lang": "zh"}})
+    child = tables.Column(verbose_name=_("档案"), accessor="child__name", default="—", attrs={"td": {"lang": "zh"}})
     probability = tables.Column(verbose_name=_("匹配概率"))
-    source = tables.Column(verbose_name=_("数据来源"), accessor="dataset")
+    source = tables.Column(verbose_name=_("数据来源"), accessor="dataset__source")
+    period = tables.Column(verbose_name=_("数据期间"), accessor="dataset__period", attrs={"td": {"lang": "zh"}})
     status = tables.Column(verbose_name=_("状态"))
 
     class Meta(Table.Meta):
         model = Candidate
-        fields = ("kind", "name", "birth", "region", "child", "probability", "source", "status")
+        fields = ("kind", "name", "birth", "region", "child", "probability", "source", "period", "status")
 
     def render_probability(self, value):
         return f"{value:.1%}"
@@ -175,11 +184,12 @@ class CandidateDetailView(KitObjectView):
         return selectors.candidates_for(self.request.user)
 
     def get_title(self):
-        return str(self.object)
+        return f"{self.object.get_kind_display()} · {self.object.evidence.get('name', '')}"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["reasons"] = _reasons(self.object)
+        ctx["details"] = [(DETAIL_LABELS.get(k, k), v) for k, v in self.object.evidence.get("details", {}).items()]
         ctx["open"] = self.object.status in (CandidateStatus.OPEN, CandidateStatus.SENT)
         ctx["manage"] = True
         return ctx
