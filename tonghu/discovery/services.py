@@ -242,7 +242,7 @@ def dataset_link(*, dataset: Dataset, progress=None, engine: str | None = None) 
 
 
 def _lock(candidate: Candidate, expected_version: int | None) -> Candidate:
-    current = Candidate.objects.select_for_update().select_related("dataset", "row", "child", "guardian", "region").get(pk=candidate.pk)
+    current = Candidate.objects.select_for_update(of=("self",)).select_related("dataset", "row", "child", "guardian", "region").get(pk=candidate.pk)
     if current.status in (CandidateStatus.CONFIRMED, CandidateStatus.DISMISSED):
         raise ValidationError(f"该线索已{current.get_status_display()}，不能再处理。")
     if expected_version is not None and current.version != expected_version:
