@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "tonghu.cases",
     "tonghu.discovery",
     "tonghu.api",
+    "tonghu.sync",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -236,6 +237,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Two-factor login (TOTP + recovery codes) for the system administrator, county manager, auditor and province staff
 # (issue 10 §10). Off only in demo mode; TONGHU_2FA_REQUIRED=0 switches it off (tests do, except its own).
 TONGHU_2FA_REQUIRED = env_bool("TONGHU_2FA_REQUIRED", True)
+# the offline app wipes its copy on a phone that has not synced for this many days (docs/offline.md)
+OFFLINE_WIPE_DAYS = env_int("TONGHU_OFFLINE_WIPE_DAYS", 14)
 OTP_TOTP_ISSUER = "tonghu"
 # API tokens expire this many hours after issue, and after the same idle time as a session (issue 10 §9).
 TONGHU_TOKEN_HOURS = env_int("TONGHU_TOKEN_HOURS", 8)

@@ -271,3 +271,15 @@ def _safe_next(request) -> str:
 
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else reverse("home")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also wipes what the browser keeps for this site (the offline app's encrypted copy of the village's
+    data and its cached pages: ``Clear-Site-Data``, docs/offline.md); the offline key is replaced on the server."""
+
+    unscoped_reason = "logging out: ends the session, shows no data"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

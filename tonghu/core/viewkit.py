@@ -193,7 +193,7 @@ class KitListView(TitleMixin, ScopedQuerysetMixin, tables.SingleTableMixin, List
         return table.as_values(exclude_columns=exclude)
 
     def export(self, fmt: str):
-        from tonghu.audit.services import audit_log
+        from .auditing import audit as audit_log
 
         if fmt not in ("csv", "xlsx"):
             raise Http404

@@ -60,7 +60,7 @@ class HomeView(CapabilityView):
     template_name = "core/home.html"
 
     def get(self, request, *args, **kwargs):
-        from tonghu.accounts.roles import Role
+        from tonghu.core.roles import Role
 
         if request.user.role == Role.CHILD_DIRECTOR and has_capability(request.user, "visits.view"):
             return redirect("visit_tasks")
