@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "tonghu.policy",
     "tonghu.visits",
     "tonghu.cases",
+    "tonghu.discovery",
     "tonghu.exchange",
     "tonghu.api",
     "tonghu.sync",
@@ -343,6 +344,13 @@ TONGHU = {
     # After a commit that changed more children's facts than this (an import), their classification and visit
     # schedules are recomputed by a background job instead of at once (tonghu.core.events).
     "FACTS_INLINE_MAX": env_int("TONGHU_FACTS_INLINE_MAX", 200),
+    # Discovery (docs/discovery.md): a roster person is "is child X" at or above MATCH, "possibly child X" at or
+    # above REVIEW, else "not registered"; ENGINE duckdb (embedded) or spark; raw roster rows are purged
+    # RETENTION_DAYS after upload unless the uploader sets an earlier date.
+    "DISCOVERY_MATCH": float(os.environ.get("TONGHU_DISCOVERY_MATCH", "0.95")),
+    "DISCOVERY_REVIEW": float(os.environ.get("TONGHU_DISCOVERY_REVIEW", "0.5")),
+    "DISCOVERY_ENGINE": os.environ.get("TONGHU_DISCOVERY_ENGINE", "duckdb"),
+    "DISCOVERY_RETENTION_DAYS": env_int("TONGHU_DISCOVERY_RETENTION_DAYS", 180),
 }
 EMAIL_BACKEND = os.environ.get("TONGHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

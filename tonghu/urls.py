@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("tonghu.policy.urls")),
     path("", include("tonghu.visits.urls")),
     path("", include("tonghu.cases.urls")),
+    path("", include("tonghu.discovery.urls")),
     path("", include("tonghu.exchange.urls")),
     path("", include("tonghu.sync.urls")),
     path("api/", include("tonghu.api.urls")),
