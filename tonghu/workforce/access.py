@@ -6,7 +6,7 @@ Background-check results: county managers only (``workforce.checks``, R-F7 / iss
 from django.utils.translation import gettext_lazy as _
 
 from tonghu.accounts.roles import Role
-from tonghu.core.capabilities import grant
+from tonghu.core.capabilities import endpoint, grant
 
 COUNTY = [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER]
 ABOVE = [Role.CITY_STAFF, Role.PROVINCE_STAFF]
@@ -15,3 +15,40 @@ grant("workforce.view", [Role.SUPERVISOR, *COUNTY, *ABOVE], _("查看儿童主�
 grant("workforce.manage", COUNTY, _("登记和修改儿童主任、儿童督导员台账，办理儿童主任交接"))
 grant("workforce.training", [*COUNTY, *ABOVE], _("登记培训和参训人员"))
 grant("workforce.checks", [Role.COUNTY_MANAGER], _("登记和查看入职查询（性侵害等违法犯罪记录）结果"))
+
+
+# -------------------------------------------------------------------------------- objects for the matrix
+
+def _person(ctx, kind="director"):
+    import datetime as dt
+
+    from .models import Person
+
+    region = ctx.region if kind == "director" else ctx.region.parent
+    person = Person.objects.create(kind=kind, name=f"台账矩阵{ctx.region.code[-4:]}{ctx.serial()}", region=region,
+                                   appointed_on=dt.date(2022, 1, 1))
+    ctx.remember("person", person)
+    return person
+
+
+def _course(ctx):
+    import datetime as dt
+
+    from tonghu.core.models import Region
+
+    from .models import Attendance, Course
+
+    county = Region.objects.get(code=ctx.region.code[:6] + "000000")
+    course = Course.objects.create(region=county, level="county", title=f"培训矩阵{county.code[:6]}{ctx.serial()}",
+                                   date=dt.date(2025, 5, 1), hours=4, organiser="矩阵县民政局")
+    Attendance.objects.create(course=course, person=_person(ctx))
+    ctx.remember("course", course)
+    return course
+
+
+endpoint("director-list", "workforce.view", make_object=lambda ctx: (_person(ctx), {})[1],
+         list_marker=lambda ctx, kw: ctx.recalled("person").name)
+endpoint("director-detail", "workforce.view", make_object=lambda ctx: {"pk": _person(ctx).pk})
+endpoint("training-list", "workforce.view", make_object=lambda ctx: (_course(ctx), {})[1],
+         list_marker=lambda ctx, kw: ctx.recalled("course").title)
+endpoint("training-detail", "workforce.view", make_object=lambda ctx: {"pk": _course(ctx).pk})

@@ -56,8 +56,18 @@ def person_for_edit(*, user, pk) -> Person:
     return get_object_or_404(Person.objects.visible_to(user, MANAGE).select_related("region", "user"), pk=pk)
 
 
+def courses_visible(user, capability: str = VIEW):
+    """Courses organised in the user's region, and courses (a city's or province's, say) that people of the user's
+    region attended."""
+    own = Course.objects.visible_to(user, capability)
+    if not own.query.is_empty():
+        attended = Attendance.objects.visible_to(user, capability).values("course_id")
+        return Course.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=attended))
+    return own
+
+
 def course_open(*, user, pk) -> Course:
-    return get_object_or_404(Course.objects.visible_to(user, VIEW).select_related("region"), pk=pk)
+    return get_object_or_404(courses_visible(user).select_related("region"), pk=pk)
 
 
 def course_for_edit(*, user, pk) -> Course:
