@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "django_tables2",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -222,6 +223,8 @@ LOGOUT_REDIRECT_URL = "login"
 # A ledger import refuses a sheet of more rows than this (headers included) before reading its cells (issue 10,
 # item 7): memory grows with the rows, and a county's ledger has ~10 000.
 IMPORT_MAX_ROWS = env_int("TONGHU_IMPORT_MAX_ROWS", 200_000)
+# the most rows one download of a list may hold (the view kit's ?export=); beyond it the user narrows the filter
+EXPORT_MAX_ROWS = env_int("TONGHU_EXPORT_MAX_ROWS", 50_000)
 
 # Sessions end after TONGHU_SESSION_IDLE_MINUTES without a request (every request renews the cookie).
 SESSION_IDLE_MINUTES = env_int("TONGHU_SESSION_IDLE_MINUTES", 30)
