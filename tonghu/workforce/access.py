@@ -6,7 +6,7 @@ Background-check results: county managers only (``workforce.checks``, R-F7 / iss
 from django.utils.translation import gettext_lazy as _
 
 from tonghu.accounts.roles import Role
-from tonghu.core.capabilities import endpoint, grant
+from tonghu.core.capabilities import endpoint, grant, nav
 
 COUNTY = [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER]
 ABOVE = [Role.CITY_STAFF, Role.PROVINCE_STAFF]
@@ -15,6 +15,11 @@ grant("workforce.view", [Role.SUPERVISOR, *COUNTY, *ABOVE], _("查看儿童主�
 grant("workforce.manage", COUNTY, _("登记和修改儿童主任、儿童督导员台账，办理儿童主任交接"))
 grant("workforce.training", [*COUNTY, *ABOVE], _("登记培训和参训人员"))
 grant("workforce.checks", [Role.COUNTY_MANAGER], _("登记和查看入职查询（性侵害等违法犯罪记录）结果"))
+
+nav(_("儿童主任台账"), "workforce_people", "workforce.view", order=60, group="workforce")
+nav(_("配备情况"), "workforce_coverage", "workforce.view", order=61, group="workforce")
+nav(_("培训覆盖"), "workforce_training", "workforce.view", order=62, group="workforce")
+nav(_("培训记录"), "workforce_courses", "workforce.view", order=63, group="workforce")
 
 
 # -------------------------------------------------------------------------------- objects for the matrix
@@ -52,3 +57,27 @@ endpoint("director-detail", "workforce.view", make_object=lambda ctx: {"pk": _pe
 endpoint("training-list", "workforce.view", make_object=lambda ctx: (_course(ctx), {})[1],
          list_marker=lambda ctx, kw: ctx.recalled("course").title)
 endpoint("training-detail", "workforce.view", make_object=lambda ctx: {"pk": _course(ctx).pk})
+
+
+def _person_kw(ctx):
+    return {"pk": _person(ctx).pk}
+
+
+endpoint("workforce_people", "workforce.view", make_object=lambda ctx: (_person(ctx), {})[1],
+         list_marker=lambda ctx, kw: ctx.recalled("person").name)
+endpoint("workforce_person", "workforce.view", make_object=_person_kw)
+endpoint("workforce_person_create", "workforce.manage")
+endpoint("workforce_person_edit", "workforce.manage", make_object=_person_kw)
+endpoint("workforce_person_leave", "workforce.manage", make_object=_person_kw)
+endpoint("workforce_handover", "workforce.manage", make_object=_person_kw)
+endpoint("workforce_check_create", "workforce.checks", make_object=_person_kw)
+endpoint("workforce_coverage", "workforce.view")
+endpoint("workforce_coverage_region", "workforce.view", make_object=lambda ctx: {"code": ctx.region.code})
+endpoint("workforce_training", "workforce.view", make_object=lambda ctx: (_person(ctx), {})[1],
+         list_marker=lambda ctx, kw: ctx.recalled("person").name)
+endpoint("workforce_courses", "workforce.view", make_object=lambda ctx: (_course(ctx), {})[1],
+         list_marker=lambda ctx, kw: ctx.recalled("course").title)
+endpoint("workforce_course", "workforce.view", make_object=lambda ctx: {"pk": _course(ctx).pk})
+endpoint("workforce_course_create", "workforce.training")
+endpoint("workforce_course_edit", "workforce.training", make_object=lambda ctx: {"pk": _course(ctx).pk})
+endpoint("workforce_attendance", "workforce.training", make_object=lambda ctx: {"pk": _course(ctx).pk})
