@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from tonghu.accounts.roles import Role
@@ -40,6 +41,8 @@ class PersonForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         self.fields["user"].queryset = accounts.order_by("username")
         self.fields["user"].required = False
         self.fields["user"].label_from_instance = lambda u: f"{u.username}（{u.full_name}）"
+        for name in ("region", "user"):
+            self.fields[name].widget.attrs["lang"] = "zh"  # names of places and people (the English crawl)
         self.fields["id_number"].required = False
         self.fields["id_number"].help_text = _("18 位公民身份号码（GB 11643），加密保存")
         self._style()
@@ -67,6 +70,7 @@ class HandoverForm(BootstrapMixin, forms.Form):
         if target is not None:
             qs = selectors.serving(Person.objects.visible_to(user, selectors.MANAGE).filter(kind=PersonKind.DIRECTOR, region_id=target.region_id))
             self.fields["successor"].queryset = qs.exclude(pk=target.pk).order_by("name")
+        self.fields["successor"].widget.attrs["lang"] = "zh"
         self._style()
 
 
@@ -80,6 +84,7 @@ class CourseForm(VersionedFormMixin, BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = _regions(user, ["province", "city", "county", "township"])
         self.fields["region"].label_from_instance = lambda r: r.path_display()
+        self.fields["region"].widget.attrs["lang"] = "zh"
         self._style()
         self._version_field()
 
@@ -95,7 +100,7 @@ class AttendanceForm(BootstrapMixin, forms.Form):
         if target is not None:
             qs = qs.filter(appointed_on__lte=target.date).filter(Q(left_on__isnull=True) | Q(left_on__gt=target.date)).exclude(attendances__course=target)
         self.fields["people"].queryset = qs.select_related("region").order_by("region_id", "name")
-        self.fields["people"].label_from_instance = lambda p: f"{p.name}（{p.region.name}，{p.get_kind_display()}）"
+        self.fields["people"].label_from_instance = lambda p: format_html('<span lang="zh">{} · {}</span> · {}', p.name, p.region.name, p.get_kind_display())
         self._style()
 
     def clean(self):

@@ -67,14 +67,14 @@ class PersonFilter(BaseFilterSet):
 
 
 class PersonTable(Table):
-    name = tables.Column(verbose_name=gettext_lazy("姓名"), linkify=True)
+    name = tables.Column(verbose_name=gettext_lazy("姓名"), linkify=True, attrs={"td": {"lang": "zh"}})
     kind = tables.Column(verbose_name=gettext_lazy("人员类别"))
-    region = tables.Column(verbose_name=gettext_lazy("服务区域"), accessor="region__name", order_by=("region_id",))
-    township = tables.Column(verbose_name=gettext_lazy("乡镇（街道）"), accessor="region__parent__name", orderable=False)
+    region = tables.Column(verbose_name=gettext_lazy("服务区域"), accessor="region__name", order_by=("region_id",), attrs={"td": {"lang": "zh"}})
+    township = tables.Column(verbose_name=gettext_lazy("乡镇（街道）"), accessor="region__parent__name", orderable=False, attrs={"td": {"lang": "zh"}})
     id_number = tables.Column(verbose_name=gettext_lazy("公民身份号码"), orderable=False)
     phone = tables.Column(verbose_name=gettext_lazy("联系电话"), orderable=False)
     employment = tables.Column(verbose_name=gettext_lazy("专职或兼职"))
-    other_duties = tables.Column(verbose_name=gettext_lazy("兼任其他职务"), orderable=False)
+    other_duties = tables.Column(verbose_name=gettext_lazy("兼任其他职务"), orderable=False, attrs={"td": {"lang": "zh"}})
     appointed_on = tables.DateColumn(verbose_name=gettext_lazy("任职日期"), format="Y-m-d")
     left_on = tables.DateColumn(verbose_name=gettext_lazy("离任日期"), format="Y-m-d")
 
@@ -136,6 +136,7 @@ class PersonDetailView(KitObjectView):
 
 
 class PersonCreateView(ServiceFormView):
+    template_name = "workforce/form.html"
     capability = MANAGE
     form_class = forms.PersonForm
     create_once = True
@@ -153,12 +154,13 @@ class PersonCreateView(ServiceFormView):
 
 
 class PersonEditView(ServiceFormView):
+    template_name = "workforce/form.html"
     capability = MANAGE
     form_class = forms.PersonForm
     target_selector = staticmethod(selectors.person_for_edit)
 
     def get_title(self):
-        return _("修改台账信息：%(name)s") % {"name": self.target.name}
+        return _("修改台账信息")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user}
@@ -169,13 +171,14 @@ class PersonEditView(ServiceFormView):
 
 
 class PersonLeaveView(ServiceFormView):
+    template_name = "workforce/form.html"
     capability = MANAGE
     form_class = forms.LeaveForm
     target_selector = staticmethod(selectors.person_for_edit)
     success_message = gettext_lazy("已登记离任。")
 
     def get_title(self):
-        return _("登记离任：%(name)s") % {"name": self.target.name}
+        return _("登记离任")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user, "target": self.target}
@@ -194,7 +197,7 @@ class HandoverView(ServiceFormView):
     template_name = "workforce/handover_form.html"
 
     def get_title(self):
-        return _("儿童主任交接：%(name)s") % {"name": self.target.name}
+        return _("儿童主任交接")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user, "target": self.target}
@@ -226,6 +229,7 @@ def _person_for_check(*, user, pk):
 class CheckCreateView(ServiceFormView):
     """Record a background check (入职查询, R-F7); county managers only."""
 
+    template_name = "workforce/form.html"
     capability = CHECKS
     form_class = forms.CheckForm
     target_selector = staticmethod(_person_for_check)
@@ -233,7 +237,7 @@ class CheckCreateView(ServiceFormView):
     success_message = gettext_lazy("已登记入职查询。")
 
     def get_title(self):
-        return _("登记入职查询：%(name)s") % {"name": self.target.name}
+        return _("登记入职查询")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user, "target": self.target}
@@ -294,13 +298,13 @@ class CourseFilter(BaseFilterSet):
 
 
 class CourseTable(Table):
-    title = tables.Column(verbose_name=gettext_lazy("培训名称"), linkify=True)
+    title = tables.Column(verbose_name=gettext_lazy("培训名称"), linkify=True, attrs={"td": {"lang": "zh"}})
     level = tables.Column(verbose_name=gettext_lazy("培训层级"))
     date = tables.DateColumn(verbose_name=gettext_lazy("培训日期"), format="Y-m-d")
     hours = tables.Column(verbose_name=gettext_lazy("学时"))
-    organiser = tables.Column(verbose_name=gettext_lazy("组织单位"))
+    organiser = tables.Column(verbose_name=gettext_lazy("组织单位"), attrs={"td": {"lang": "zh"}})
     demonstration = tables.BooleanColumn(verbose_name=gettext_lazy("示范培训"))
-    topic = tables.Column(verbose_name=gettext_lazy("培训内容"), orderable=False)
+    topic = tables.Column(verbose_name=gettext_lazy("培训内容"), orderable=False, attrs={"td": {"lang": "zh"}})
 
     class Meta(Table.Meta):
         model = Course
@@ -350,6 +354,7 @@ class CourseDetailView(KitObjectView):
 
 
 class CourseCreateView(ServiceFormView):
+    template_name = "workforce/form.html"
     capability = TRAINING
     form_class = forms.CourseForm
     create_once = True
@@ -373,12 +378,13 @@ def _course_for_edit(*, user, pk):
 
 
 class CourseEditView(ServiceFormView):
+    template_name = "workforce/form.html"
     capability = TRAINING
     form_class = forms.CourseForm
     target_selector = staticmethod(_course_for_edit)
 
     def get_title(self):
-        return _("修改培训：%(title)s") % {"title": self.target.title}
+        return _("修改培训")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user}
@@ -397,13 +403,14 @@ def _course_for_attendance(*, user, pk):
 class AttendanceView(ServiceFormView):
     """Record who attended a course (the people of the user's region) and their certificate numbers."""
 
+    template_name = "workforce/form.html"
     capability = TRAINING
     form_class = forms.AttendanceForm
     target_selector = staticmethod(_course_for_attendance)
     success_message = gettext_lazy("已登记参训人员。")
 
     def get_title(self):
-        return _("登记参训人员：%(title)s") % {"title": self.target.title}
+        return _("登记参训人员")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user, "target": self.target}
