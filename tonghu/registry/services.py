@@ -344,6 +344,16 @@ def validate_guardian_fields(data: dict, *, child: Child | None = None) -> dict[
     return errors
 
 
+def _assignable(errors: dict, director) -> None:
+    """A director being assigned to a file must pass the registered checks (R-F7: an adverse background check
+    blocks it; ``tonghu.core.assignment``)."""
+    from tonghu.core.assignment import refusal
+
+    message = refusal(director)
+    if message:
+        errors.setdefault("director", []).append(message)
+
+
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -469,6 +479,7 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
     when a child with the same name/pinyin and birth date exists in the county."""
     data = _strip({k: v for k, v in data.items() if k in CHILD_FIELDS})
     errors = validate_child_fields(data)
+    _assignable(errors, data.get("director"))
     _raise(errors)
     _check_village(actor, data.get("village"))
     report = find_duplicates(user=actor, name=data["name"], birth_date=data["birth_date"], id_number=data.get("id_number"), village=data.get("village"))
@@ -565,6 +576,8 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
     merged["director"] = current.director
     merged.update(data)
     errors = validate_child_fields(merged)
+    if merged.get("director") is not None and getattr(merged["director"], "pk", None) != current.director_id:
+        _assignable(errors, merged["director"])
     _raise(errors)
     if merged["village"].code != current.village_id:
         _check_village(actor, merged["village"])

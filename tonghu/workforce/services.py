@@ -77,6 +77,15 @@ def assert_assignable(person: Person, field: str = "successor") -> None:
         raise ValidationError({field: [_("%(name)s的入职查询结果为有违法犯罪记录，不能安排其服务儿童。请另选人员。") % {"name": person.name}]})
 
 
+def account_refusal(user) -> str | None:
+    """The ``core.assignment`` check: a user whose ledger person has an adverse latest background check may not be
+    assigned to children's files (registry services call it when a file's director changes)."""
+    person = Person.objects.filter(user_id=getattr(user, "pk", None)).first()
+    if person is not None and adverse_check(person) is not None:
+        return _("%(name)s的入职查询结果为有违法犯罪记录，不能安排其服务儿童。请另选人员。") % {"name": person.name}
+    return None
+
+
 # --------------------------------------------------------------------------------------------- the ledger
 
 

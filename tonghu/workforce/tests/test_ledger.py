@@ -93,3 +93,21 @@ def test_adverse_background_check_blocks_assignment(make_person, users):
         services.assert_assignable(p)
     entry = AuditEntry.objects.filter(object_type="workforce.backgroundcheck").get()
     assert "adverse" not in str(entry.changes)  # the result is not spread through the audit trail
+
+
+def test_adverse_check_blocks_making_the_person_a_files_director(make_person, make_user, make_child, users):
+    """R-F7 enforced in the registry's services too: a file cannot be given a director whose check is adverse."""
+    from tonghu.registry.services import child_update
+
+    account = make_user(Role.CHILD_DIRECTOR, IN_SCOPE_VILLAGE)
+    p = make_person(user=account)
+    child = make_child("小红")
+    services.check_record(actor=users[Role.COUNTY_MANAGER], person=p,
+                          data={"checked_on": dt.date.today(), "result": "adverse", "checked_by": "县人民检察院"})
+    with pytest.raises(ValidationError) as exc:
+        child_update(actor=users[Role.COUNTY_OFFICER], child=child, data={"director": account}, expected_version=child.version)
+    assert "director" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        make_child("小兰", director=account)
+    child.refresh_from_db()
+    assert child.director_id is None
