@@ -255,8 +255,8 @@ def director_handover(*, actor, predecessor: Person, successor: Person, on: dt.d
     account there (the visit tasks of a village reach its directors through their accounts), and must not have an
     adverse background check (R-F7). Audited once for the handover and once per child file changed."""
     on = on or _today()
-    pred = Person.objects.select_for_update().select_related("region", "user").get(pk=predecessor.pk)
-    succ = Person.objects.select_for_update().select_related("region", "user").get(pk=successor.pk)
+    pred = Person.objects.select_for_update(of=("self",)).select_related("region", "user").get(pk=predecessor.pk)
+    succ = Person.objects.select_for_update(of=("self",)).select_related("region", "user").get(pk=successor.pk)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if pred.kind != PersonKind.DIRECTOR:
@@ -283,7 +283,7 @@ def director_handover(*, actor, predecessor: Person, successor: Person, on: dt.d
 
     # children's files
     Child = apps.get_model("registry", "Child")
-    children = list(_directed_children(pred).select_for_update().order_by("pk"))
+    children = list(_directed_children(pred).select_for_update(of=("self",)).order_by("pk"))
     now_user = _user_or_none(actor)
     for child in children:
         before = {"director": child.director_id, "director_name": child.director_name, "director_phone": child.director_phone}
