@@ -107,7 +107,9 @@ def workforce(ctx):
 
     from tonghu.registry.models import Child
 
-    candidates = [p for p in directors if p.region.kind == "community" and p.region_id != over_code and p.pk not in {h.successor_id for h in Handover.objects.all()}]
+    printed = {username for username, *_rest in ctx.accounts}  # the demo accounts printed for people to log in with
+    candidates = [p for p in directors if p.region.kind == "community" and p.region_id != over_code and p.user.username not in printed
+                  and p.pk not in {h.successor_id for h in Handover.objects.all()}]
     if candidates:
         load = dict(Child.objects.filter(director__in=[p.user for p in candidates]).values_list("director").annotate(n=Count("id")))
         vacant = min(candidates, key=lambda p: (load.get(p.user_id, 0), p.region_id))
