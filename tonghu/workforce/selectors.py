@@ -131,7 +131,8 @@ def target_children_by_village(region: Region) -> dict[str, int]:
 def village_coverage(region: Region, on: dt.date | None = None) -> list[VillageCoverage]:
     """Every active village or community of ``region`` with its serving child directors, its target children and the
     second-director threshold of its jurisdiction profile (R-J1: 000 §二(五)16, 001 第18条, 002 §三(五)1, 003 §二(五)16,
-    004 §二(六)22 — 「每个村（居）择优选任至少一名儿童主任…总人数超过30人的…增配儿童主任」). Four queries."""
+    004 §二(六)22 — 「每个村（居）择优选任至少一名儿童主任…总人数超过30人的…增配儿童主任」). A constant number of
+    queries (five on the demo county)."""
     on = on or _today()
     villages = list(Region.objects.filter(level="village", active=True, code__range=prefix_range(region.prefix))
                     .order_by("code").values_list("code", "name", "parent_id"))
