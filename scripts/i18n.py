@@ -67,6 +67,9 @@ LITERAL_DATA = {
 # (issue 11 §5). Most are the policy engine's own vocabulary (rules.py, facts.py: matched against stored Chinese
 # values), the printed PDF form and management commands' console output. Remove a file once it is clean.
 LITERAL_PENDING = {
+    "tonghu/workforce/forms.py": 2,  # full-width brackets around data in a label
+    "tonghu/workforce/models.py": 4,  # full-width brackets in __str__
+    "tonghu/workforce/services.py": 1,  # a list separator
     "tonghu/discovery/fileio.py": 23,  # discovery (issue 12): source templates are data; its service messages still to wrap
     "tonghu/discovery/importer.py": 10,  # discovery (issue 12): source templates are data; its service messages still to wrap
     "tonghu/discovery/linkage.py": 55,  # discovery (issue 12): source templates are data; its service messages still to wrap

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "tonghu.cases",
     "tonghu.discovery",
     "tonghu.exchange",
+    "tonghu.workforce",
     "tonghu.api",
     "tonghu.sync",
     "django.contrib.auth",

@@ -98,6 +98,7 @@ def nav_for(user) -> list[NavItem]:
 NAV_GROUPS = {
     "files": _("儿童档案"),
     "visits": _("走访"),
+    "workforce": _("队伍建设"),
     "cases": _("报告与个案"),
     "assistance": _("保障"),
     "system": _("系统"),

@@ -316,6 +316,30 @@ def validate_resolved(rp: ResolvedProfile) -> None:
     _dated_items(rp, "progress_reports.deadlines")
     _dated_items(rp, "phases.items", phases=True)
     _dated_items(rp, "milestones.items")
+    _validate_workforce(rp)
+
+
+# The workforce section (R-J1, R-J4) is optional so that profiles stored before it existed still load; when present
+# every key must be known and well-typed. ``tonghu.workforce.rules`` reads it (falling back to the shipped national
+# file, which has it, with its citation).
+WORKFORCE_KEYS = {"second_director_threshold", "training_every_year", "demonstration_per_year"}
+
+
+def _validate_workforce(rp: ResolvedProfile) -> None:
+    node = rp.tree.get("workforce")
+    if node is None:
+        return
+    if not isinstance(node, dict):
+        _fail(rp, "workforce", "must be a section")
+    unknown = set(node) - WORKFORCE_KEYS
+    if unknown:
+        _fail(rp, "workforce", f"unknown settings {sorted(unknown)}")
+    if "second_director_threshold" in node:
+        _int(rp, "workforce.second_director_threshold", 1)
+    if "demonstration_per_year" in node:
+        _int(rp, "workforce.demonstration_per_year", 0)
+    if "training_every_year" in node:
+        _bool(rp, "workforce.training_every_year")
 
 
 SEVERITIES = ("high", "medium", "low")

@@ -16,7 +16,7 @@ from ..models import (
     StatusChangeKind,
 )
 from ..pinyin import name_keys
-from .common import CHILD_FIELDS, HOUSEHOLD_FIELDS, _audit_changes, _facts_changed, _log, _raise, _strip, _today, _user_or_none, snapshot
+from .common import CHILD_FIELDS, HOUSEHOLD_FIELDS, _assignable, _audit_changes, _facts_changed, _log, _raise, _strip, _today, _user_or_none, snapshot
 from .duplicates import DuplicateChildError, DuplicateReport, find_duplicates
 from .validation import validate_child_fields
 from .versions import check_version
@@ -52,6 +52,7 @@ def child_create(*, actor, data: dict, confirm_similar: bool = False, household:
     when a child with the same name/pinyin and birth date exists in the county."""
     data = _strip({k: v for k, v in data.items() if k in CHILD_FIELDS})
     errors = validate_child_fields(data)
+    _assignable(errors, data.get("director"))
     _raise(errors)
     _check_village(actor, data.get("village"))
     report = find_duplicates(user=actor, name=data["name"], birth_date=data["birth_date"], id_number=data.get("id_number"), village=data.get("village"))
@@ -104,6 +105,8 @@ def child_update(*, actor, child: Child, data: dict, expected_version: int) -> C
     merged["director"] = current.director
     merged.update(data)
     errors = validate_child_fields(merged)
+    if merged.get("director") is not None and getattr(merged["director"], "pk", None) != current.director_id:
+        _assignable(errors, merged["director"])
     _raise(errors)
     if merged["village"].code != current.village_id:
         _check_village(actor, merged["village"])

@@ -188,6 +188,16 @@ def clean_id_number(value, birth_date=None, sex=None) -> tuple[str | None, list[
     return (result.normalized or None), list(result.errors)
 
 
+def _assignable(errors: dict, director) -> None:
+    """A director being assigned to a file must pass the registered checks (R-F7: an adverse background check
+    blocks it; ``tonghu.core.assignment``)."""
+    from tonghu.core.assignment import refusal
+
+    message = refusal(director)
+    if message:
+        errors.setdefault("director", []).append(message)
+
+
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
