@@ -16,7 +16,6 @@ PENDING: set[str] = {
     "tonghu.core.views.HomeView",
     "tonghu.visits.views.ComplianceRegionView",
     "tonghu.visits.views.ComplianceView",
-    "tonghu.visits.views.NotificationListView",
 }
 
 

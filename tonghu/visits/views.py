@@ -440,9 +440,12 @@ class CampaignVillageView(KitObjectView):
         return redirect(reverse("census_village", kwargs={"pk": part.pk}) + f"#child-{child.pk}")
 
 
-class NotificationListView(CapabilityView):
+class NotificationListView(KitTemplateView):
+    """The user's own notifications (the newest 50), in the reader's language; POST marks them read."""
+
     capability_optional = True
     template_name = "visits/notification_list.html"
+    scope_note = "the user's own notifications only (Notification.user = request.user)"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
