@@ -85,9 +85,13 @@ class _Profile:
 
 
 def test_a_profile_without_a_catch_all_level_falls_back_to_its_last_level_and_max_score_three():
-    scale = {"indicators": [{"code": "a"}], "levels": [{"code": "high", "total_at_least": 5}, {"code": "low", "total_at_least": 2}]}
+    """An indicator left unscored counts 0, even against a threshold of 1; with no catch-all level, the last one."""
+    scale = {"indicators": [{"code": "a"}, {"code": "b"}],
+             "levels": [{"code": "high", "total_at_least": 5}, {"code": "any_b", "any_at_least": {"indicators": ["b"], "score": 1}},
+                        {"code": "low", "total_at_least": 2}]}
     rules = CaseRules(rp=_Profile(risk_scale__scale=scale))
     assert rules.level_for({"a": 6}) == "high" and rules.level_for({"a": 2}) == "low" and rules.level_for({"a": 1}) == "low"
+    assert rules.level_for({"a": 0}) == "low" and rules.level_for({"b": 1}) == "any_b"
     assert rules.max_score == 3 and rules.risk["source"] == "测试条款"
 
 
