@@ -96,3 +96,25 @@ def test_the_edit_form_carries_the_loaded_version_and_refuses_a_post_without_it(
 
     assert "version" not in HouseholdForm().fields
     assert HouseholdForm(data={"head_name": "丙户主"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_a_new_records_form_never_asks_for_a_version_even_if_its_fields_list_it():
+    """The mixin drops ``version`` from a new record's form even when a form lists it among its model fields: a
+    user creating a record is never shown (or refused for) a version number."""
+    from django import forms
+
+    from tonghu.core.versioning import VersionedFormMixin
+
+    class ListsVersion(VersionedFormMixin, forms.ModelForm):
+        class Meta:
+            model = Household
+            fields = ["head_name", "version"]
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._version_field()
+
+    assert "version" not in ListsVersion().fields
+    assert ListsVersion(data={"head_name": "丁户主"}).is_valid()
+    assert "version" in ListsVersion(instance=Household(pk=5, version=2)).fields
