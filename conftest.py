@@ -98,16 +98,26 @@ def users(world, make_user):
 def make_child(world):
     """The one way tests make a child's file: through ``registry.services.child_create`` (validation, audit entry,
     status history, classification), as a user would. ``make_child("名字", village=…, sex=…, birth_date=…, **fields)``;
-    the village is a code of the ``world`` fixture (default: the in-scope village)."""
+    the village is a code (default: the in-scope village) or a ``Region``. ``opened=date``: the file is dated as opened
+    that day (``created_at``; visit schedules count from it) — the one thing no service can do, so it is set after."""
     import datetime as dt
 
+    from django.utils import timezone
+
+    from tonghu.core.models import Region
+    from tonghu.registry.models import Child
     from tonghu.registry.services import child_create
 
-    def make(name: str = "张伟", *, village: str = IN_SCOPE_VILLAGE, actor="test", confirm: bool = True, **fields):
+    def make(name: str = "张伟", *, village: str | Region = IN_SCOPE_VILLAGE, actor="test", confirm: bool = True,
+             opened: dt.date | None = None, **fields):
         data = {"name": name, "sex": fields.pop("sex", "M"), "birth_date": fields.pop("birth_date", dt.date(2015, 3, 8)),
-                "village": world[village]}
+                "village": village if isinstance(village, Region) else Region.objects.get(code=village)}
         data.update(fields)
-        return child_create(actor=actor, data=data, confirm_similar=confirm)
+        child = child_create(actor=actor, data=data, confirm_similar=confirm)
+        if opened is not None:
+            Child.objects.filter(pk=child.pk).update(created_at=timezone.make_aware(dt.datetime.combine(opened, dt.time(9))))
+            child.refresh_from_db()
+        return child
 
     return make
 

@@ -7,6 +7,11 @@
 #   scripts/mutate.sh                      all modules
 #   scripts/mutate.sh scoping masking      only these (by short name)
 #   MUTATE_JOBS=2 scripts/mutate.sh        mutants in parallel (default 1: the machine is shared)
+#   MUTATE_MINUTES=40 scripts/mutate.sh policy_rules
+#                                          stop a module after 40 minutes and report the mutants judged so far
+#                                          (mutmut runs the mutants with the fastest tests first, so a partial
+#                                          run is a sample of them, not a random one; continue it with
+#                                          MUTATE_RESUME=1, which keeps the module's copy and its verdicts)
 #
 # Each module runs in its own copy of the tree under ${MUTATE_DIR:-/tmp/tonghu-mutate}/<name>/ (mutmut writes its
 # mutants/ folder there, never into the checkout; the tests run from the mutated copy mutants/tonghu/…/tests so that
@@ -21,17 +26,19 @@ MUTMUT="$(dirname "$PY")/mutmut"
 [ -x "$MUTMUT" ] || { echo "mutmut is not installed: $PY -m pip install -e '.[test]'" >&2; exit 2; }
 BASE=${MUTATE_DIR:-/tmp/tonghu-mutate}
 JOBS=${MUTATE_JOBS:-1}
+MINUTES=${MUTATE_MINUTES:-}
 
 # name | module to mutate | the tests that pin it (space-separated)
 MODULES=(
   "scoping|tonghu/core/scoping.py|tonghu/core/tests/test_scoping_rules.py"
   "capabilities|tonghu/core/capabilities.py|tonghu/core/tests/test_scoping_rules.py tonghu/core/tests/test_capabilities_rules.py"
-  "masking|tonghu/registry/masking.py|tonghu/registry/tests/test_masking.py tonghu/registry/tests/test_masking_declared.py"
+  "masking|tonghu/registry/masking.py|tonghu/registry/tests/test_masking.py tonghu/registry/tests/test_masking_declared.py tonghu/registry/tests/test_masking_rows.py"
   "audit|tonghu/audit/services.py|tonghu/audit/tests"
   "audit_models|tonghu/audit/models.py|tonghu/audit/tests"
-  "passwords|tonghu/accounts/validators.py|tonghu/accounts/tests/test_login.py"
-  "cases_rules|tonghu/cases/rules.py|tonghu/cases/tests/test_routing.py"
-  "policy_rules|tonghu/policy/rules/|tonghu/policy/tests/test_left_behind.py tonghu/policy/tests/test_in_difficulty.py tonghu/policy/tests/test_profiles.py tonghu/policy/tests/test_visits_single_parent.py tonghu/policy/tests/test_facts_dates.py"
+  "passwords|tonghu/accounts/validators.py|tonghu/accounts/tests/test_password_rules.py tonghu/accounts/tests/test_password_policy.py tonghu/accounts/tests/test_login.py"
+  "versioning|tonghu/core/versioning.py|tonghu/core/tests/test_versioning_rules.py tonghu/registry/tests/test_versions.py tonghu/registry/tests/test_locking.py"
+  "cases_rules|tonghu/cases/rules.py|tonghu/cases/tests/test_case_rules.py tonghu/cases/tests/test_routing.py"
+  "policy_rules|tonghu/policy/rules/|tonghu/policy/tests/test_left_behind.py tonghu/policy/tests/test_in_difficulty.py tonghu/policy/tests/test_profiles.py tonghu/policy/tests/test_visits_single_parent.py tonghu/policy/tests/test_facts_dates.py tonghu/policy/tests/test_entitlements_changes.py tonghu/policy/tests/test_policy_fidelity.py"
 )
 
 want=("$@")
@@ -41,6 +48,9 @@ toml_list() { local out="" x; for x in "$@"; do out+="\"$x\", "; done; echo "[${
 
 run_module() {
   local name=$1 module=$2 tests=$3 work="$BASE/$name"
+  if [ -n "${MUTATE_RESUME:-}" ] && [ -d "$work/mutants" ]; then
+    echo "$name: continuing in $work (verdicts reached so far are kept)" >&2
+  else
   rm -rf "$work" && mkdir -p "$work"
   # the tree as it is now (tracked and new files), without caches and earlier mutants
   (git ls-files -co --exclude-standard -z | grep -zv '^mutants/' | xargs -0 cp --parents -t "$work") 2>/dev/null
@@ -57,6 +67,7 @@ pytest_add_cli_args_test_selection = $(toml_list $tests)
 debug = ${MUTATE_DEBUG:-false}
 pytest_add_cli_args = ["-p", "no:cacheprovider", "--reuse-db", "-W", "ignore"]
 EOF
+  fi
   local started=$SECONDS
   (
     cd "$work" || exit 2
@@ -64,7 +75,11 @@ EOF
     export PYTHONPATH="$work/mutants" TONGHU_DATA_DIR="$work/data" TONGHU_SQLITE_TEST_PATH="$work/test.sqlite3" DJANGO_SETTINGS_MODULE=tonghu.settings
     unset DATABASE_URL
     mkdir -p "$TONGHU_DATA_DIR"
-    "$MUTMUT" run --max-children "$JOBS" >"$work/run.log" 2>&1
+    if [ -n "$MINUTES" ]; then
+      timeout --signal=INT --kill-after=60 "${MINUTES}m" "$MUTMUT" run --max-children "$JOBS" >"$work/run.log" 2>&1
+    else
+      "$MUTMUT" run --max-children "$JOBS" >"$work/run.log" 2>&1
+    fi
     "$MUTMUT" export-cicd-stats >>"$work/run.log" 2>&1
   )
   local stats="$work/mutants/mutmut-cicd-stats.json"
@@ -79,8 +94,10 @@ name, module, secs = sys.argv[2], sys.argv[3], int(sys.argv[4])
 killed = s.get("killed", 0) + s.get("timeout", 0)
 judged = killed + s.get("survived", 0)
 rate = 100.0 * killed / judged if judged else 0.0
+left = s.get("total", 0) - judged - s.get("no_tests", 0) - s.get("suspicious", 0) - s.get("skipped", 0)
 print(f"{name:<14} {module:<34} {killed:>4}/{judged:<4} killed  {rate:5.1f} %  "
-      f"(no tests: {s.get('no_tests', 0)}, suspicious: {s.get('suspicious', 0)}, {secs // 60} min {secs % 60} s)")
+      f"(no tests: {s.get('no_tests', 0)}, suspicious: {s.get('suspicious', 0)}, {secs // 60} min {secs % 60} s)"
+      + (f"  PARTIAL: {left} of {s.get('total', 0)} mutants not run" if left > 0 else ""))
 EOF
 }
 

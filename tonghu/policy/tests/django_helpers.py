@@ -62,14 +62,6 @@ def facts_table(monkeypatch):
     return table
 
 
-def make_child(village, name="测试儿童", birth="2014-05-01", **extra):
-    from tonghu.registry.models import Child
-
-    child = Child.objects.create(name=name, sex="F", birth_date=birth, village=village, **extra)
-    child.refresh_from_db()  # typed values (a date, not the string given), as a page would load it
-    return child
-
-
 def both_away(birth: str, since: str, residence: str, dest: str = "440305", hukou: str = "rural") -> dict[str, Any]:
     return {
         "child": {"birth_date": birth, "hukou_type": hukou, "residence_code": residence},

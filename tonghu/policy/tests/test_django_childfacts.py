@@ -12,19 +12,6 @@ from tonghu.policy.childfacts import child_facts, facts_queryset
 from tonghu.registry.models import Child
 
 
-@pytest.fixture
-def make_child(world):
-    from tonghu.registry.services import child_create
-
-    def make(name="张伟", **fields):
-        data = {"name": name, "sex": fields.pop("sex", "M"), "birth_date": fields.pop("birth_date", dt.date(2015, 3, 8)),
-                "village": world["451027001200"]}
-        data.update(fields)
-        return child_create(actor="test", data=data, confirm_similar=True)
-
-    return make
-
-
 @pytest.mark.django_db
 def test_child_facts_maps_every_fact(make_child):
     child = make_child("韦小花", sex="F", birth_date=dt.date(2013, 6, 1), hukou_type="rural", hukou_region_code="451027",

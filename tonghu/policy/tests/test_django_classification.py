@@ -12,7 +12,7 @@ from django.urls import reverse
 from tonghu.accounts.roles import Role
 from tonghu.policy.models import ChildClassification, ClassificationChange, EntitlementGap
 from tonghu.policy.services import classification_daily, classification_refresh, classification_refresh_many
-from tonghu.policy.tests.django_helpers import D, both_away, facts_table, make_child, plan_villages, profiles  # noqa: F401
+from tonghu.policy.tests.django_helpers import D, both_away, facts_table, plan_villages, profiles  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,11 @@ def _section_html(user, child) -> str:
     return render_to_string(section.template, ctx, request=request)
 
 
-def test_registry_rows_are_classified_through_child_facts(world, profiles):
+def test_registry_rows_are_classified_through_child_facts(world, profiles, make_child):
     """R-A1: facts recorded in the registry (both parents away three months, another city) make a left-behind child."""
     from tonghu.registry.models import Guardian
 
-    child = make_child(world[GX], name="登记事实", birth="2015-02-01", hukou_type="rural")
+    child = make_child(village=world[GX], name="登记事实", birth_date=D("2015-02-01"), hukou_type="rural")
     for role in ("father", "mother"):
         Guardian.objects.create(child=child, role=role, name=f"{role}名", working_away=True,
                                 away_since=dt.date(2025, 1, 1), away_destination_code="440305")
@@ -49,10 +49,10 @@ def test_registry_rows_are_classified_through_child_facts(world, profiles):
     assert ClassificationChange.objects.get(child=child).trigger == "initial"
 
 
-def test_file_section_explains_why_and_why_not(world, users, profiles, facts_table):
+def test_file_section_explains_why_and_why_not(world, users, profiles, facts_table, make_child):
     """R-A4: the file page says for each group whether the child is in it and why — facts, rule, profile and
     version, seed clause — and why not for the others."""
-    child = make_child(world[GX], name="解释儿童", birth="2014-05-01")
+    child = make_child(village=world[GX], name="解释儿童", birth_date=D("2014-05-01"))
     facts_table[child.pk] = both_away("2014-05-01", "2024-06-01", GX)
     classification_refresh(child=child, on=dt.date(2025, 6, 1))
     html = _section_html(users[Role.CHILD_DIRECTOR], child)
@@ -64,9 +64,9 @@ def test_file_section_explains_why_and_why_not(world, users, profiles, facts_tab
     assert "重新认定" in html  # directors may re-evaluate
 
 
-def test_sensitive_category_is_restricted_for_directors(world, users, profiles, facts_table):
+def test_sensitive_category_is_restricted_for_directors(world, users, profiles, facts_table, make_child):
     """Rule 7: an HIV-infected child's category and allowance gap are shown to county officers only."""
-    child = make_child(world["533401001200"], name="敏感儿童", birth="2014-05-01")
+    child = make_child(village=world["533401001200"], name="敏感儿童", birth_date=D("2014-05-01"))
     facts_table[child.pk] = {"child": {"birth_date": "2014-05-01", "residence_code": "533401001200",
                                        "health": {"hiv": {"evidence": True}}}}
     c = classification_refresh(child=child, on=dt.date(2025, 6, 1))
@@ -80,12 +80,12 @@ def test_sensitive_category_is_restricted_for_directors(world, users, profiles, 
     assert "艾滋病" in _section_html(officer, child)
 
 
-def test_daily_job_16th_birthday_leaves_left_behind_and_notifies(world, users, profiles, facts_table):
+def test_daily_job_16th_birthday_leaves_left_behind_and_notifies(world, users, profiles, facts_table, make_child):
     """R-A4: the day before the 16th birthday the child is left-behind; the daily job on the birthday (and only
     then) takes them out, keeps the change in the history and tells the director and the county officer."""
     from tonghu.visits.models import Notification
 
-    child = make_child(world[GX], name="满十六", birth="2010-03-15", director=users[Role.CHILD_DIRECTOR])
+    child = make_child(village=world[GX], name="满十六", birth_date=D("2010-03-15"), director=users[Role.CHILD_DIRECTOR])
     facts_table[child.pk] = both_away("2010-03-15", "2024-01-01", GX)
     c = classification_refresh(child=child, on=D("2026-03-14"))
     assert c.left_behind and c.next_change_on == D("2026-03-15")
@@ -111,9 +111,9 @@ def test_daily_job_16th_birthday_leaves_left_behind_and_notifies(world, users, p
     assert sorted(change.notified) == sorted(notified)
 
 
-def test_daily_job_three_months_away_reached(world, profiles, facts_table):
+def test_daily_job_three_months_away_reached(world, profiles, facts_table, make_child):
     """R-A1/R-A4: parents left 2026-01-10; the child becomes left-behind on 2026-04-10 (3 months), not on 04-09."""
-    child = make_child(world[GX], name="满三个月", birth="2015-05-01")
+    child = make_child(village=world[GX], name="满三个月", birth_date=D("2015-05-01"))
     facts_table[child.pk] = both_away("2015-05-01", "2026-01-10", GX)
     c = classification_refresh(child=child, on=D("2026-04-01"))
     assert not c.left_behind and c.next_change_on == D("2026-04-10")
@@ -126,9 +126,9 @@ def test_daily_job_three_months_away_reached(world, profiles, facts_table):
     assert change.entered == ["left_behind"] and "满3个月" in change.reason
 
 
-def test_six_months_detention_makes_de_facto_unsupported(world, profiles, facts_table):
+def test_six_months_detention_makes_de_facto_unsupported(world, profiles, facts_table, make_child):
     """R-A5: father dead, mother detained since 2025-01-20: de facto unsupported from 2025-07-20 (6 months)."""
-    child = make_child(world[GX], name="事实无人抚养", birth="2015-05-01")
+    child = make_child(village=world[GX], name="事实无人抚养", birth_date=D("2015-05-01"))
     facts_table[child.pk] = {
         "child": {"birth_date": "2015-05-01", "hukou_type": "rural", "residence_code": GX},
         "guardians": [{"role": "father", "deceased": {"date": "2020-01-01", "evidence": True}},
@@ -142,20 +142,20 @@ def test_six_months_detention_makes_de_facto_unsupported(world, profiles, facts_
     assert EntitlementGap.objects.filter(child=child, scheme="unsupported_allowance", open=True).exists()
 
 
-def test_bad_facts_are_stored_as_an_error_not_a_crash(world, users, profiles, facts_table):
-    child = make_child(world[GX], name="错误事实")
+def test_bad_facts_are_stored_as_an_error_not_a_crash(world, users, profiles, facts_table, make_child):
+    child = make_child(village=world[GX], name="错误事实")
     facts_table[child.pk] = {"child": {"birth_date": "2015-05-01", "residence_code": "12"}}
     c = classification_refresh(child=child, on=D("2025-07-19"))
     assert c.categories == [] and "child.residence_code" in c.explanation["error"]
     assert "child.residence_code" in _section_html(users[Role.COUNTY_OFFICER], child)
 
 
-def test_refresh_button_and_bulk(world, users, profiles, client, facts_table):
+def test_refresh_button_and_bulk(world, users, profiles, client, facts_table, make_child):
     """On demand: the file page's 重新认定 button; in bulk: the demo's first classification."""
-    children = [make_child(world[GX], name=f"批量{i}", birth="2016-01-01") for i in range(3)]
+    children = [make_child(village=world[GX], name=f"批量{i}", birth_date=D("2016-01-01")) for i in range(3)]
     assert classification_refresh_many(children, on=D("2025-01-01")) == 3
     assert ChildClassification.objects.count() == 3 and ClassificationChange.objects.count() == 3
-    children.append(make_child(world[GX], name="批量新", birth="2016-01-01"))  # a re-import: old and new files mixed
+    children.append(make_child(village=world[GX], name="批量新", birth_date=D("2016-01-01")))  # a re-import: old and new files mixed
     assert classification_refresh_many(children, on=D("2025-01-02")) == 4
     assert ChildClassification.objects.count() == 4 and ClassificationChange.objects.count() == 4
     client.force_login(users[Role.CHILD_DIRECTOR])
@@ -165,13 +165,13 @@ def test_refresh_button_and_bulk(world, users, profiles, client, facts_table):
     assert client.post(reverse("policy_child_refresh", kwargs={"pk": children[0].pk})).status_code == 404
 
 
-def test_category_filter_hook(world, profiles, facts_table):
+def test_category_filter_hook(world, profiles, facts_table, make_child):
     """The registry list can filter by stored category."""
     from tonghu.policy.selectors import filter_children_by_category
     from tonghu.registry.models import Child
 
-    a = make_child(world[GX], name="留守甲")
-    b = make_child(world[GX], name="普通乙")
+    a = make_child(village=world[GX], name="留守甲")
+    b = make_child(village=world[GX], name="普通乙")
     facts_table[a.pk] = both_away("2014-05-01", "2024-01-01", GX)
     facts_table[b.pk] = {"child": {"birth_date": "2014-05-01", "hukou_type": "rural", "residence_code": GX}}
     for ch in (a, b):
@@ -180,9 +180,9 @@ def test_category_filter_hook(world, profiles, facts_table):
     assert list(filter_children_by_category(Child.objects.all(), "none")) == [b]
 
 
-def test_file_page_shows_the_section_and_classifies_unclassified_children(world, users, profiles, client, facts_table):
+def test_file_page_shows_the_section_and_classifies_unclassified_children(world, users, profiles, client, facts_table, make_child):
     """The one-child file page carries the 儿童类别认定 section; a file never classified is classified when shown."""
-    child = make_child(world[GX], name="页面儿童", birth="2014-05-01")
+    child = make_child(village=world[GX], name="页面儿童", birth_date=D("2014-05-01"))
     facts_table[child.pk] = both_away("2014-05-01", "2024-06-01", GX)
     assert not ChildClassification.objects.filter(child=child).exists()
     client.force_login(users[Role.COUNTY_OFFICER])
@@ -191,7 +191,7 @@ def test_file_page_shows_the_section_and_classifies_unclassified_children(world,
     assert ChildClassification.objects.get(child=child).left_behind
 
 
-def test_region_refresh_job_and_daily_command(world, users, profiles, client, facts_table):
+def test_region_refresh_job_and_daily_command(world, users, profiles, client, facts_table, make_child):
     """On demand for a region (job, every open file of the user's region) and the nightly command."""
     import io
 
@@ -200,8 +200,8 @@ def test_region_refresh_job_and_daily_command(world, users, profiles, client, fa
     from tonghu.core.jobs import execute_job
     from tonghu.core.models import Job
 
-    mine = make_child(world[GX], name="本县", birth="2015-01-01")
-    other = make_child(world["533401001200"], name="外县", birth="2015-01-01")
+    mine = make_child(village=world[GX], name="本县", birth_date=D("2015-01-01"))
+    other = make_child(village=world["533401001200"], name="外县", birth_date=D("2015-01-01"))
     client.force_login(users[Role.COUNTY_OFFICER])
     response = client.post(reverse("policy_region_refresh"))
     job = Job.objects.get(kind="policy_daily")
@@ -214,11 +214,11 @@ def test_region_refresh_job_and_daily_command(world, users, profiles, client, fa
     assert "checked=1" in out.getvalue() and ChildClassification.objects.filter(child=other).exists()
 
 
-def test_file_section_in_english(world, users, profiles, facts_table):
+def test_file_section_in_english(world, users, profiles, facts_table, make_child):
     """The engine words every verdict in both languages; the English interface shows the English sentence."""
     from django.utils import translation
 
-    child = make_child(world[GX], name="英文界面", birth="2014-05-01")
+    child = make_child(village=world[GX], name="英文界面", birth_date=D("2014-05-01"))
     facts_table[child.pk] = both_away("2014-05-01", "2024-06-01", GX)
     classification_refresh(child=child, on=dt.date(2025, 6, 1))
     with translation.override("en"):

@@ -9,7 +9,7 @@ from tonghu.accounts.roles import Role
 from tonghu.audit.models import AuditEntry
 from tonghu.policy.models import EntitlementGap, GapDecision
 from tonghu.policy.services import classification_refresh
-from tonghu.policy.tests.django_helpers import D, facts_table, make_child, profiles  # noqa: F401
+from tonghu.policy.tests.django_helpers import D, facts_table, profiles  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _orphan(world, facts_table, village=GX, name="孤儿甲", received=()):
-    child = make_child(world[village], name=name, birth="2014-05-01")
+def _orphan(make_child, world, facts_table, village=GX, name="孤儿甲", received=()):
+    child = make_child(village=world[village], name=name, birth_date=D("2014-05-01"))
     facts_table[child.pk] = {"child": {"birth_date": "2014-05-01", "hukou_type": "rural", "residence_code": village,
                                        "schooling": {"status": "in_school"}},
                              "guardians": [{"role": "father", **DEAD}, {"role": "mother", **DEAD}],
@@ -32,9 +32,9 @@ def _orphan(world, facts_table, village=GX, name="孤儿甲", received=()):
     return child
 
 
-def test_gaps_stored_with_reason(world, profiles, facts_table):
+def test_gaps_stored_with_reason(world, profiles, facts_table, make_child):
     """R-E1: an orphan without allowances has the orphan allowance, 特困 and student grant gaps, each with its reason."""
-    child = _orphan(world, facts_table)
+    child = _orphan(make_child, world, facts_table)
     gaps = {g.scheme: g for g in EntitlementGap.objects.filter(child=child)}
     assert set(gaps) == {"orphan_allowance", "tekun", "student_grant"}
     assert "孤儿" in gaps["orphan_allowance"].reason_zh and gaps["orphan_allowance"].source
@@ -44,11 +44,11 @@ def test_gaps_stored_with_reason(world, profiles, facts_table):
     assert not EntitlementGap.objects.get(child=child, scheme="orphan_allowance").open
 
 
-def test_county_page_counts_by_township_and_drills_down(world, users, profiles, facts_table, client):
+def test_county_page_counts_by_township_and_drills_down(world, users, profiles, facts_table, client, make_child):
     """R-E1: the county officer sees counts per township, then per village, then the children."""
-    _orphan(world, facts_table, GX, "孤儿甲")
-    _orphan(world, facts_table, "451027002200", "孤儿乙")
-    _orphan(world, facts_table, "533401001200", "外县孤儿")  # another county: never counted
+    _orphan(make_child, world, facts_table, GX, "孤儿甲")
+    _orphan(make_child, world, facts_table, "451027002200", "孤儿乙")
+    _orphan(make_child, world, facts_table, "533401001200", "外县孤儿")  # another county: never counted
     client.force_login(users[Role.COUNTY_OFFICER])
     page = client.get(reverse("policy_gap_list")).content.decode()
     assert "泗城镇" in page and "下甲镇" in page and "共 6 项" in page
@@ -59,10 +59,10 @@ def test_county_page_counts_by_township_and_drills_down(world, users, profiles, 
     assert "孤儿甲" in village and "孤儿基本生活费" in village and "孤儿乙" not in village
 
 
-def test_decision_takes_gap_off_the_list_and_is_kept(world, users, profiles, facts_table, client):
+def test_decision_takes_gap_off_the_list_and_is_kept(world, users, profiles, facts_table, client, make_child):
     """R-E1: 'not eligible' needs a reason (Chinese error); a decision removes the gap from the open list, is kept
     in the decision history and audited; it stays listed under 已处理."""
-    child = _orphan(world, facts_table)
+    child = _orphan(make_child, world, facts_table)
     gap = EntitlementGap.objects.get(child=child, scheme="orphan_allowance")
     url = reverse("policy_gap_decide", kwargs={"pk": gap.pk})
     client.force_login(users[Role.COUNTY_OFFICER])
@@ -85,8 +85,8 @@ def test_decision_takes_gap_off_the_list_and_is_kept(world, users, profiles, fac
     assert gap.decision == "not_eligible"
 
 
-def test_directors_and_supervisors_cannot_decide(world, users, profiles, facts_table, client):
-    child = _orphan(world, facts_table)
+def test_directors_and_supervisors_cannot_decide(world, users, profiles, facts_table, client, make_child):
+    child = _orphan(make_child, world, facts_table)
     gap = EntitlementGap.objects.get(child=child, scheme="orphan_allowance")
     for role in (Role.CHILD_DIRECTOR, Role.SUPERVISOR):
         client.force_login(users[role])

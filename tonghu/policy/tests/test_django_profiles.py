@@ -12,7 +12,7 @@ from tonghu.accounts.roles import Role
 from tonghu.policy import engine
 from tonghu.policy.models import ChildClassification, ClassificationChange, PolicyProfile, PolicyProfileVersion
 from tonghu.policy.services import classification_daily, classification_refresh
-from tonghu.policy.tests.django_helpers import both_away, facts_table, make_child, plan_villages, profiles  # noqa: F401
+from tonghu.policy.tests.django_helpers import both_away, facts_table, plan_villages, profiles  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +38,20 @@ def test_policy_load_seeds_every_plan_once(profiles):
     ("xizang", "540102001001"), ("shangrila", "533401001200"), ("anshan", "210381101201"),
     ("guangxi", "451027001200"), ("changzhi", "140403101201"), ("national", "530102101201"),
 ])
-def test_each_plan_is_selected_by_region(plan, code, profiles, plan_villages, facts_table):
+def test_each_plan_is_selected_by_region(plan, code, profiles, plan_villages, facts_table, make_child):
     """R-A1: a region uses its nearest ancestor's profile; the stored classification names it."""
     assert engine.profile_for_region(code).key == plan
-    child = make_child(plan_villages[plan])
+    child = make_child(village=plan_villages[plan])
     facts_table[child.pk] = both_away("2014-05-01", "2024-01-01", code, dest="110105")
     c = classification_refresh(child=child, on=dt.date(2025, 6, 1))
     assert c.profile_key == plan
     assert c.left_behind, c.explanation
 
 
-def test_rural_registration_differs_between_plans(profiles, plan_villages, facts_table):
+def test_rural_registration_differs_between_plans(profiles, plan_villages, facts_table, make_child):
     """R-A1: Guangxi requires rural household registration; Shangri-La does not restrict to rural children."""
-    gx = make_child(plan_villages["guangxi"], name="城镇户籍甲")
-    sg = make_child(plan_villages["shangrila"], name="城镇户籍乙")
+    gx = make_child(village=plan_villages["guangxi"], name="城镇户籍甲")
+    sg = make_child(village=plan_villages["shangrila"], name="城镇户籍乙")
     facts_table[gx.pk] = both_away("2014-05-01", "2024-01-01", "451027001200", dest="110105", hukou="urban")
     facts_table[sg.pk] = both_away("2014-05-01", "2024-01-01", "533401001200", dest="110105", hukou="urban")
     on = dt.date(2025, 6, 1)
@@ -73,12 +73,12 @@ def _edit(client, key, **data):
     return client.post(reverse("policy_profile_edit", kwargs={"key": key}), data)
 
 
-def test_profile_edit_applies_from_its_effective_date_only(world, users, profiles, plan_villages, facts_table, client):
+def test_profile_edit_applies_from_its_effective_date_only(world, users, profiles, plan_villages, facts_table, client, make_child):
     """R-A1/R-A4: province staff raise Guangxi's months away from 3 to 6 from a future date: classifications change
     on that date, not before; the history names the new version; the old version is untouched."""
     today = timezone.localdate()
     effective = today + dt.timedelta(days=10)
-    child = make_child(plan_villages["guangxi"], name="外出四个月")
+    child = make_child(village=plan_villages["guangxi"], name="外出四个月")
     since = (today - dt.timedelta(days=125)).isoformat()  # about four months away
     facts_table[child.pk] = both_away("2014-05-01", since, "451027001200")
     before = classification_refresh(child=child, on=today)
@@ -189,11 +189,11 @@ def test_profile_page_lists_the_coming_deadlines(world, users, profiles, client)
     assert "003 §三(二)" in page
 
 
-def test_a_county_gets_its_own_profile_then_changes_a_value(world, users, profiles, plan_villages, facts_table, client):
+def test_a_county_gets_its_own_profile_then_changes_a_value(world, users, profiles, plan_villages, facts_table, client, make_child):
     """Issue 4: "a county must get its own rules". The county's administrator creates 凌云县's profile (inheriting
     Guangxi's rules), then changes one value from a future date; only that county's children are affected."""
     today = timezone.localdate()
-    child = make_child(plan_villages["guangxi"], name="县方案儿童")
+    child = make_child(village=plan_villages["guangxi"], name="县方案儿童")
     facts_table[child.pk] = both_away("2014-05-01", (today - dt.timedelta(days=125)).isoformat(), "451027001200")
     assert classification_refresh(child=child, on=today).profile_key == "guangxi"
     client.force_login(users[Role.SYSADMIN])

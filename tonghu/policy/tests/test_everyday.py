@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conftest import IN_SCOPE_VILLAGE
 from tonghu.accounts.roles import Role
-from tonghu.policy.tests.django_helpers import make_child, profiles  # noqa: F401
+from tonghu.policy.tests.django_helpers import profiles  # noqa: F401
 
 
 def _outside_details(page: str) -> str:
@@ -35,10 +35,10 @@ def test_profile_page_shows_values_in_plain_words_and_keys_only_behind_the_discl
     assert values and any(v.strip() in ("是", "否") for v in values), values
 
 
-def test_director_file_page_keeps_rule_names_and_versions_out(world, users, client, profiles):
+def test_director_file_page_keeps_rule_names_and_versions_out(world, users, client, profiles, make_child):
     from tonghu.policy.services import classification_refresh
 
-    child = make_child(world[IN_SCOPE_VILLAGE], name="韦小宝")
+    child = make_child(village=world[IN_SCOPE_VILLAGE], name="韦小宝")
     classification_refresh(child=child)
     client.force_login(users[Role.CHILD_DIRECTOR])
     page = client.get(reverse("child_detail", kwargs={"pk": child.pk})).content.decode()

@@ -31,7 +31,7 @@ def test_director_day_shows_what_is_due_and_why(make_child, users, client, facts
     risky = make_child(name="李小明", opened=today - dt.timedelta(days=12))
     facts[risky.pk] = partial(left_behind, father={"disability": F.Disability(type=F.DisabilityType.PHYSICAL, grade=1)})
     services.schedule_refresh(risky, today=today)
-    make_child("451027001201", name="邻村儿童")
+    make_child(village="451027001201", name="邻村儿童")
     client.force_login(users[Role.CHILD_DIRECTOR])
     page = client.get("/visits/tasks/").content.decode()
     assert "每月联系 — 逾期 5 天" in page
@@ -75,7 +75,7 @@ def test_photo_is_served_only_through_the_checked_view(make_child, users, client
 def test_api_tasks_are_mine_and_filterable(make_child, users, client):
     today = timezone.localdate()
     mine = make_child(name="本村儿童", opened=today - dt.timedelta(days=40))
-    other = make_child("451027001201", name="邻村儿童", opened=today - dt.timedelta(days=40))
+    other = make_child(village="451027001201", name="邻村儿童", opened=today - dt.timedelta(days=40))
     for c in (mine, other):
         services.schedule_refresh(c, today=today)
     client.force_login(users[Role.CHILD_DIRECTOR])
@@ -91,7 +91,7 @@ def test_api_tasks_are_mine_and_filterable(make_child, users, client):
 def test_api_visit_create_and_list_scoped_and_audited(make_child, users, client):
     today = timezone.localdate()
     child = make_child()
-    sibling = make_child("451027001201")
+    sibling = make_child(village="451027001201")
     client.force_login(users[Role.CHILD_DIRECTOR])
     ok = client.post("/api/v1/visits/", {"child": child.pk, "kind": "contact", "date": today.isoformat(), "method": "phone",
                                          "contacted_person": "祖父", "problems": [{"category": "health", "description": "咳嗽", "severity": "low"}]},

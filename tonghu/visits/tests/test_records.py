@@ -65,7 +65,7 @@ def test_back_dating_limit_and_late_entry_flag(child, director, settings):
 def test_out_of_scope_child_is_refused(make_child, director):
     from django.core.exceptions import PermissionDenied
 
-    sibling = make_child("451027001201")
+    sibling = make_child(village="451027001201")
     with pytest.raises(PermissionDenied):
         visit_record(actor=director, child=sibling, kind="contact", date=TODAY, contacted_person="祖母", today=TODAY)
 

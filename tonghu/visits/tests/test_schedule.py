@@ -32,7 +32,7 @@ def _rows(child):
 def test_r_c1_windows_from_each_profile(profile, contact_label, home_label, home_due, regions, make_child):
     """R-C1: monthly contact and quarterly home visit (Anshan: monthly home visit), counted from the file's opening
     until the first visit; the window opens half an interval (≤ 30 days) before the due date."""
-    child = make_child(VILLAGE[profile], opened=D(2025, 1, 1))
+    child = make_child(village=VILLAGE[profile], opened=D(2025, 1, 1))
     schedule_refresh(child, today=D(2025, 1, 20))
     rows = _rows(child)
     assert rows["contact"].interval_label == contact_label
@@ -83,8 +83,8 @@ def single_parent(child):
 def test_changzhi_single_parent_is_visited_and_escalated(regions, make_child, facts):
     """R-C2 (004): Changzhi visits single-parent children and visits them more often; elsewhere a single-parent child
     who is neither left-behind nor in difficulty has no visit schedule (the profile decides, not the code)."""
-    cz = make_child(VILLAGE["changzhi"], opened=D(2025, 1, 1))
-    gx = make_child(VILLAGE["guangxi"], opened=D(2025, 1, 1))
+    cz = make_child(village=VILLAGE["changzhi"], opened=D(2025, 1, 1))
+    gx = make_child(village=VILLAGE["guangxi"], opened=D(2025, 1, 1))
     facts[cz.pk] = facts[gx.pk] = single_parent
     schedule_refresh(cz, today=D(2025, 1, 10))
     schedule_refresh(gx, today=D(2025, 1, 10))

@@ -19,8 +19,8 @@ D = dt.date
 def test_compliance_percentages_on_a_known_dataset(make_child, users):
     """Township 泗城镇: 青山村 2 children (one contact overdue), 白石村 1 child all on time; 城东社区 none."""
     today = timezone.localdate()
-    a1, a2 = make_child("451027001200", opened=today - dt.timedelta(days=10)), make_child("451027001200", opened=today - dt.timedelta(days=45))
-    b1 = make_child("451027001201", opened=today - dt.timedelta(days=5))
+    a1, a2 = make_child(village="451027001200", opened=today - dt.timedelta(days=10)), make_child(village="451027001200", opened=today - dt.timedelta(days=45))
+    b1 = make_child(village="451027001201", opened=today - dt.timedelta(days=5))
     for c in (a1, a2, b1):
         services.schedule_refresh(c, today=today)
     supervisor = users[Role.SUPERVISOR]
@@ -43,7 +43,7 @@ def test_compliance_percentages_on_a_known_dataset(make_child, users):
 
 def test_supervisor_sees_the_late_director(make_child, users, client):
     today = timezone.localdate()
-    late = make_child("451027001200", name="逾期儿童", opened=today - dt.timedelta(days=70))
+    late = make_child(village="451027001200", name="逾期儿童", opened=today - dt.timedelta(days=70))
     services.schedule_refresh(late, today=today)
     client.force_login(users[Role.SUPERVISOR])
     page = client.get("/visits/compliance/").content.decode()
@@ -75,7 +75,7 @@ def test_command_runs(make_child, capsys):
 
 def test_r_b1_census_campaign_progress_and_reminders(make_child, users, client):
     today = timezone.localdate()
-    kids = [make_child("451027001200") for _ in range(3)] + [make_child("451027002200")]
+    kids = [make_child(village="451027001200") for _ in range(3)] + [make_child(village="451027002200")]
     officer = users[Role.COUNTY_OFFICER]
     campaign = services.campaign_start(actor=officer, scope=officer.region, name="2025年全面摸底排查", deadline=today + dt.timedelta(days=10))
     part = CampaignVillage.objects.get(campaign=campaign, village_id="451027001200")
