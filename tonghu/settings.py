@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "tonghu.policy",
     "tonghu.visits",
     "tonghu.cases",
+    "tonghu.supervision",
     "tonghu.api",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("tonghu.policy.urls")),
     path("", include("tonghu.visits.urls")),
     path("", include("tonghu.cases.urls")),
+    path("", include("tonghu.supervision.urls")),
     path("api/", include("tonghu.api.urls")),
 ]
 

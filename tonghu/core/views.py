@@ -72,17 +72,19 @@ class ScopedDetailView(ScopedQuerysetMixin, DetailView):
 
 
 class HomeView(CapabilityView):
-    """Each role lands on its work: a child director on today's tasks (issue 18 §1). Other roles keep this page
-    until the supervision dashboard (a later issue) replaces it."""
+    """Each role lands on its work (issue 18 §1): the apps register where in ``tonghu.core.landing`` (a child
+    director on today's tasks, the roles above the village on their area's dashboard); ``?tiles=1`` shows this
+    page of tiles anyway."""
 
     capability_optional = True
     template_name = "core/home.html"
 
     def get(self, request, *args, **kwargs):
-        from tonghu.accounts.roles import Role
+        from .landing import landing_for
 
-        if request.user.role == Role.CHILD_DIRECTOR and has_capability(request.user, "visits.view"):
-            return redirect("visit_tasks")
+        target = landing_for(request.user)
+        if target and not request.GET.get("tiles"):
+            return redirect(target)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

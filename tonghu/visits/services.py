@@ -407,26 +407,21 @@ def month_start(d: dt.date) -> dt.date:
 
 
 def figures_store(*, today: dt.date | None = None, prefix: str = "") -> int:
-    """Store this month's compliance snapshot per village (overwritten by each run in the month, so the last run
-    of a month keeps its figures)."""
+    """Store this month's figures per village (overwritten by each run in the month, so the last run of a month
+    keeps its figures), counted by the indicator definitions of ``visits/indicators.py`` (R-L1)."""
+    from .indicators import problem_counts, schedule_counts
+
     today = _today(today)
     month = month_start(today)
-    qs = Schedule.objects.all()
-    if prefix:
-        qs = qs.filter(village__code__range=prefix_range(prefix))
-    rows = (qs.values("village_id").annotate(
-        contacts_due=Count("id", filter=Q(kind=TaskKind.CONTACT)),
-        contacts_on_time=Count("id", filter=Q(kind=TaskKind.CONTACT, due_on__gte=today)),
-        visits_due=Count("id", filter=Q(kind=TaskKind.HOME_VISIT)),
-        visits_on_time=Count("id", filter=Q(kind=TaskKind.HOME_VISIT, due_on__gte=today))))
-    problems = dict(Problem.objects.exclude(status=ProblemStatus.RESOLVED).values("child__village_id")
-                    .annotate(n=Count("id")).values_list("child__village_id", "n"))
+    rows = schedule_counts(prefix, 12, today)
+    problems = problem_counts(prefix, 12, today)
     n = 0
-    for r in rows:
+    for village, r in rows.items():
         MonthlyFigure.objects.update_or_create(
-            village_id=r["village_id"], month=month,
-            defaults={k: r[k] for k in ("contacts_due", "contacts_on_time", "visits_due", "visits_on_time")}
-            | {"open_problems": problems.get(r["village_id"], 0)})
+            village_id=village, month=month,
+            defaults={"contacts_due": r["visits.contacts_due"], "contacts_on_time": r["visits.contacts_on_time"],
+                      "visits_due": r["visits.visits_due"], "visits_on_time": r["visits.visits_on_time"],
+                      "open_problems": problems.get(village, {}).get("visits.problems_open", 0)})
         n += 1
     return n
 

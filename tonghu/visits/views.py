@@ -307,7 +307,10 @@ class ComplianceView(CapabilityView):
                 t.due_text = due_text(t, today)
                 t.label = task_label(t)
             ctx["unit_is_village"] = selectors.child_unit_digits(region) == 12
-        ctx["trend"] = selectors.trend(self.request.user, region)
+        ctx["trend"] = selectors.trend(self.request.user, region, today=today)
+        from tonghu.core import indicators
+
+        ctx["definitions"] = indicators.catalogue(["visits.contacts_on_time", "visits.home_visits_on_time", "visits.tasks_overdue"])
         return ctx
 
 
