@@ -13,7 +13,25 @@ from tonghu.core.models import Region
 from . import selectors
 
 
-class FigureSerializer(serializers.BaseSerializer):
+class IndicatorValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="a count, or a rate in % (null when nothing is due)")
+    unit = serializers.CharField(help_text="count or pct")
+    definition = serializers.CharField()
+    formula = serializers.CharField()
+    sources = serializers.ListField(child=serializers.CharField())
+    seeds = serializers.ListField(child=serializers.CharField())
+
+
+class FigureSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True)
+    live = serializers.BooleanField(read_only=True, help_text="counted now (false: the daily provisional snapshot)")
+    computed_at = serializers.DateTimeField(read_only=True)
+    indicators = IndicatorValueSerializer(many=True, read_only=True)
+
     def to_representation(self, region):
         own, _units, info = selectors.current_counts(region, today=self.context.get("today") or timezone.localdate())
         return {

@@ -33,8 +33,11 @@ class DashboardView(CapabilityView):
     each unit a click deeper; at a village, the tasks behind the numbers (roles that work with them)."""
 
     capability = "supervision.view"
-    deny_with_404 = True
     template_name = "supervision/dashboard.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.deny_with_404 = "code" in kwargs  # one's own area: 403 without the capability; another area: 404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
