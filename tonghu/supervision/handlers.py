@@ -10,5 +10,12 @@ def handle_figures_snapshot(job, progress):
 
     from .services import snapshot_take
 
+    from django.utils import timezone
+
+    from .calendar import deadline_reminders
+
     month = job.params.get("month")
-    return snapshot_take(month=dt.date.fromisoformat(month) if month else None, prefix=job.params.get("prefix", ""), progress=progress)
+    result = snapshot_take(month=dt.date.fromisoformat(month) if month else None, prefix=job.params.get("prefix", ""), progress=progress)
+    if not month and not job.params.get("prefix"):
+        result["report_reminders"] = deadline_reminders(today=timezone.localdate())
+    return result

@@ -67,6 +67,9 @@ class DashboardView(CapabilityView):
             "drill": reverse("supervision_area", kwargs={"code": "000000000000"}),
         }
         ctx["overdue_total"] = data["values"].get("visits.tasks_overdue")
+        from .calendar import calendar
+
+        ctx["calendar"] = calendar(region.code, today=data["today"]) if region.level in ("province", "city", "county") else None
         ctx["title"] = _("督导看板")
         return ctx
 

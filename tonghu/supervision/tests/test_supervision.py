@@ -264,3 +264,26 @@ def test_another_app_registers_an_indicator_without_editing_supervision(make_chi
         _INDICATORS.pop("test.girl_share", None)
         _SOURCES[:] = [s for s in _SOURCES if "test.girls" not in s.keys]
 
+
+
+def test_r_m1_reporting_calendar_from_the_profile_and_reminders_7_3_1_days_before(users, client, make_user):
+    """Guangxi (003 §四(二)): progress reported by 1 December each year. A Guangxi county's dashboard shows the next
+    deadline; its staff are reminded 7, 3 and 1 days before, once each."""
+    from tonghu.supervision.calendar import calendar, deadline_reminders
+
+    cal = calendar("451027000000", today=dt.date(2025, 11, 20))
+    assert [d["date"] for d in cal["deadlines"] if d["days"] >= 0][0] == dt.date(2025, 12, 1)
+    assert cal["phase"]["label"] == "重点推进" and "003" in cal["citations"]["deadlines"]
+    manager = users[Role.COUNTY_MANAGER]
+    assert deadline_reminders(today=dt.date(2025, 11, 23)) == 0
+    assert deadline_reminders(today=dt.date(2025, 11, 24)) >= 1
+    assert deadline_reminders(today=dt.date(2025, 11, 24)) == 0  # idempotent
+    assert Notification.objects.filter(user=manager, kind__startswith="report:451027000000:20251201:7").count() == 1
+    deadline_reminders(today=dt.date(2025, 11, 28))
+    deadline_reminders(today=dt.date(2025, 11, 30))
+    assert Notification.objects.filter(user=manager, kind__startswith="report:").count() == 3
+    assert not Notification.objects.filter(user=users[Role.CHILD_DIRECTOR], kind__startswith="report:").exists()
+    client.force_login(manager)
+    page = client.get("/supervision/").content.decode()
+    if calendar("451027000000", today=timezone.localdate())["deadlines"]:  # the seeds' calendar ends in 2026
+        assert 'data-testid="report-deadlines"' in page

@@ -28,6 +28,12 @@ class Command(BaseCommand):
 
         try:
             result = snapshot_take(today=today, month=month, prefix=region)
+            if month is None and not region:
+                from django.utils import timezone
+
+                from tonghu.supervision.calendar import deadline_reminders
+
+                result["report_reminders"] = deadline_reminders(today=today or timezone.localdate())
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(" ".join(f"{k}={v}" for k, v in result.items()))
