@@ -85,7 +85,7 @@ def populate(a) -> None:
         c.execute("""
             INSERT INTO policy_childclassification (child_id, "on", categories, pending, categories_text, left_behind, in_difficulty,
                 single_parent, explanation, gaps, gap_count, profile_key, profile_version, facts_hash, computed_at)
-            SELECT id, CURRENT_DATE, '[]', '[]', '', id %% 3 = 0, id %% 7 = 0, id %% 11 = 0, '{}', '[]', CASE WHEN id %% 13 = 0 THEN 1 ELSE 0 END,
+            SELECT id, CURRENT_DATE, '[]', '[]', '', id % 3 = 0, id % 7 = 0, id % 11 = 0, '{}', '[]', CASE WHEN id % 13 = 0 THEN 1 ELSE 0 END,
                    'guangxi', 'bench', '', now() FROM registry_child""")
         c.execute("ANALYZE")
 

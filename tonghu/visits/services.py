@@ -443,6 +443,10 @@ def figures_backfill(*, months: int, today: dt.date | None = None, prefix: str =
     history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for child_id, date, kind in Visit.objects.filter(child_id__in=list(by_child)).values_list("child_id", "date", "kind").order_by("date"):
         history[child_id].append((date, kind))
+    # A file opened today with an imported visit history (or the demo's) was followed since its first visit: without
+    # this, every past month before the file's creation date was empty and the trend showed one month (issue 18 §2).
+    for child_id, visits_ in history.items():
+        by_child[child_id]["opened"] = min(by_child[child_id]["opened"], visits_[0][0])
     written = 0
     for back in range(months, 0, -1):
         month = add_months(month_start(today), -back)

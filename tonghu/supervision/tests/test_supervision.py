@@ -287,3 +287,18 @@ def test_r_m1_reporting_calendar_from_the_profile_and_reminders_7_3_1_days_befor
     page = client.get("/supervision/").content.decode()
     if calendar("451027000000", today=timezone.localdate())["deadlines"]:  # the seeds' calendar ends in 2026
         assert 'data-testid="report-deadlines"' in page
+
+
+def test_issue18_backfilled_trend_covers_the_months_of_an_imported_visit_history(kid, users):
+    """The monthly trend showed one month: files opened today with a year of (imported) visits were skipped for
+    every month before their creation date."""
+    from tonghu.visits.models import Visit
+
+    today = dt.date(2025, 11, 20)
+    child = kid("历史儿童", opened=today)
+    for months_back in (5, 4, 3, 2, 1):
+        Visit.objects.create(child=child, kind="home_visit", date=today - dt.timedelta(days=30 * months_back))
+    visit_services.schedule_refresh(child, today=today)
+    visit_services.figures_backfill(months=6, today=today)
+    months = sorted(MonthlyFigure.objects.filter(village_id="451027001200").values_list("month", flat=True))
+    assert months[0] <= dt.date(2025, 7, 1) and len(months) >= 5
