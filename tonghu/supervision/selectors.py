@@ -19,6 +19,9 @@ from .models import FigureSnapshot
 # Areas this small are counted live on every page load; above (city, province) the current month comes from the
 # provisional snapshot the daily job rewrites (a province of a million children is not re-counted per click).
 LIVE_LEVELS = ("county", "township", "village")
+# … and only while the area has at most this many children (a county of a million-child province has ~9,000; its
+# page then reads the daily snapshot: 0.9 s counted live against ~0.1 s, docs/benchmarks.md)
+LIVE_MAX_CHILDREN = 5000
 
 TREND_KEYS = ("visits.contacts_on_time", "visits.home_visits_on_time", "policy.coverage")
 
@@ -39,18 +42,24 @@ def live_levels() -> tuple[str, ...]:
     return tuple(getattr(settings, "TONGHU", {}).get("SUPERVISION_LIVE_LEVELS", LIVE_LEVELS))
 
 
+def live_max_children() -> int:
+    return int(getattr(settings, "TONGHU", {}).get("SUPERVISION_LIVE_MAX_CHILDREN", LIVE_MAX_CHILDREN))
+
+
 def current_counts(region: Region, *, today: dt.date) -> tuple[dict, indicators.Counts, dict]:
-    """(the area's own counts, counts per unit one level down, info) for the current month."""
+    """(the area's own counts, counts per unit one level down, info) for the current month: counted live for a
+    county, township or village of up to ``SUPERVISION_LIVE_MAX_CHILDREN`` children, otherwise read from the
+    provisional snapshot the daily job rewrites (falling back to counting when there is none yet)."""
     digits = indicators.child_digits(region.level) if region.level != "village" else 12
-    if region.level not in live_levels():
-        month = indicators.month_start(today)
+    month = indicators.month_start(today)
+    own = FigureSnapshot.objects.filter(month=month, region=region).only("counts", "computed_at").first()
+    small = own is None or (own.counts.get("registry.children") or 0) <= live_max_children()
+    if own is not None and not (region.level in live_levels() and small):
         rows = dict(FigureSnapshot.objects.filter(month=month, region__parent=region).values_list("region_id", "counts"))
-        own = FigureSnapshot.objects.filter(month=month, region=region).only("counts", "computed_at").first()
-        if own is not None:
-            return own.counts, rows, {"live": False, "computed_at": own.computed_at}
+        return own.counts, rows, {"live": False, "computed_at": own.computed_at}
     units = indicators.count_values(region.prefix, digits, today)
-    own = indicators.total(units) if region.level != "village" else units.get(region.code, {})
-    return own, ({} if region.level == "village" else units), {"live": True, "computed_at": timezone.now()}
+    counts = indicators.total(units) if region.level != "village" else units.get(region.code, {})
+    return counts, ({} if region.level == "village" else units), {"live": True, "computed_at": timezone.now()}
 
 
 def trend(region: Region, *, today: dt.date, months: int = 12, current: dict | None = None) -> list[dict]:

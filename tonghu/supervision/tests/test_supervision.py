@@ -302,3 +302,17 @@ def test_issue18_backfilled_trend_covers_the_months_of_an_imported_visit_history
     visit_services.figures_backfill(months=6, today=today)
     months = sorted(MonthlyFigure.objects.filter(village_id="451027001200").values_list("month", flat=True))
     assert months[0] <= dt.date(2025, 7, 1) and len(months) >= 5
+
+
+def test_a_large_area_reads_the_daily_snapshot_a_small_one_counts_live(kid, users, client, settings):
+    """Issue 13 performance: a county of ~9,000 children would take ~1 s to count per click; above
+    SUPERVISION_LIVE_MAX_CHILDREN the current month comes from the provisional snapshot (the page says so)."""
+    today = timezone.localdate()
+    _children(kid, "451027001200", on_time=1, late=1, today=today)
+    snapshot_take(today=today)
+    _children(kid, "451027001200", on_time=2, late=0, today=today)  # after the daily run
+    client.force_login(users[Role.COUNTY_OFFICER])
+    assert 'data-testid="card-registry.children">4<' in client.get("/supervision/").content.decode()  # live
+    settings.TONGHU = {**settings.TONGHU, "SUPERVISION_LIVE_MAX_CHILDREN": 1}
+    page = client.get("/supervision/").content.decode()
+    assert 'data-testid="card-registry.children">2<' in page and "每日统计一次" in page
