@@ -31,7 +31,7 @@ MODULES=(
   "audit_models|tonghu/audit/models.py|tonghu/audit/tests"
   "passwords|tonghu/accounts/validators.py|tonghu/accounts/tests/test_login.py"
   "cases_rules|tonghu/cases/rules.py|tonghu/cases/tests/test_routing.py"
-  "policy_rules|tonghu/policy/rules.py|tonghu/policy/tests/test_left_behind.py tonghu/policy/tests/test_in_difficulty.py tonghu/policy/tests/test_profiles.py tonghu/policy/tests/test_visits_single_parent.py tonghu/policy/tests/test_facts_dates.py"
+  "policy_rules|tonghu/policy/rules/|tonghu/policy/tests/test_left_behind.py tonghu/policy/tests/test_in_difficulty.py tonghu/policy/tests/test_profiles.py tonghu/policy/tests/test_visits_single_parent.py tonghu/policy/tests/test_facts_dates.py"
 )
 
 want=("$@")

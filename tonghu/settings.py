@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "tonghu.cases",
     "tonghu.supervision",
     "tonghu.api",
+    "tonghu.sync",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -127,6 +128,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "django_tables2",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -222,6 +224,8 @@ LOGOUT_REDIRECT_URL = "login"
 # A ledger import refuses a sheet of more rows than this (headers included) before reading its cells (issue 10,
 # item 7): memory grows with the rows, and a county's ledger has ~10 000.
 IMPORT_MAX_ROWS = env_int("TONGHU_IMPORT_MAX_ROWS", 200_000)
+# the most rows one download of a list may hold (the view kit's ?export=); beyond it the user narrows the filter
+EXPORT_MAX_ROWS = env_int("TONGHU_EXPORT_MAX_ROWS", 50_000)
 
 # Sessions end after TONGHU_SESSION_IDLE_MINUTES without a request (every request renews the cookie).
 SESSION_IDLE_MINUTES = env_int("TONGHU_SESSION_IDLE_MINUTES", 30)
@@ -233,6 +237,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Two-factor login (TOTP + recovery codes) for the system administrator, county manager, auditor and province staff
 # (issue 10 §10). Off only in demo mode; TONGHU_2FA_REQUIRED=0 switches it off (tests do, except its own).
 TONGHU_2FA_REQUIRED = env_bool("TONGHU_2FA_REQUIRED", True)
+# the offline app wipes its copy on a phone that has not synced for this many days (docs/offline.md)
+OFFLINE_WIPE_DAYS = env_int("TONGHU_OFFLINE_WIPE_DAYS", 14)
 OTP_TOTP_ISSUER = "tonghu"
 # API tokens expire this many hours after issue, and after the same idle time as a session (issue 10 §9).
 TONGHU_TOKEN_HOURS = env_int("TONGHU_TOKEN_HOURS", 8)

@@ -1,6 +1,5 @@
 """URL conf. Each app owns its URLs; every URL is declared with its access rule in the app's access.py."""
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
@@ -15,7 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/catalog.js", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("accounts/login/", login_not_required(account_views.LoginView.as_view()), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("account/", account_views.AccountView.as_view(), name="account"),
@@ -40,6 +39,7 @@ urlpatterns = [
     path("", include("tonghu.visits.urls")),
     path("", include("tonghu.cases.urls")),
     path("", include("tonghu.supervision.urls")),
+    path("", include("tonghu.sync.urls")),
     path("api/", include("tonghu.api.urls")),
 ]
 

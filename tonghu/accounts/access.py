@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tonghu.core.capabilities import endpoint, grant, nav
 
-from .roles import Role
+from tonghu.core.roles import Role
 
 grant("accounts.manage_users", [Role.SYSADMIN], _("管理本辖区的用户账号（不含查看儿童档案）"))
 grant("accounts.approve_accounts", [Role.COUNTY_MANAGER, Role.CITY_STAFF, Role.PROVINCE_STAFF],

@@ -5,7 +5,7 @@ from tonghu.core.demo_loader import DEMO_PASSWORD, demo_step
 from tonghu.core.models import Region
 
 from .models import User
-from .roles import Department, Role
+from tonghu.core.roles import Department, Role
 
 
 @demo_step(10)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tonghu.core.scoping import ScopedQuerySet
 
-from .roles import ROLE_LEVELS, Department, Role
+from tonghu.core.roles import ROLE_LEVELS, Department, Role
 
 
 class UserQuerySet(ScopedQuerySet):

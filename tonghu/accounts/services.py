@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from tonghu.audit.services import audit_log
 
 from .models import ApiToken, RequestStatus, RoleDecision, RoleRequest, User, UserSession
-from .roles import Role
+from tonghu.core.roles import Role
 
 # Capabilities that open children's data (files, cases, visits, the audit trail that names them). A role holding
 # any of them is given to an account only after approval.

@@ -22,7 +22,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .roles import Role
+from tonghu.core.roles import Role
 
 PRIVILEGED_ROLES = {Role.SYSADMIN, Role.COUNTY_MANAGER, Role.AUDITOR, Role.PROVINCE_STAFF}
 RECOVERY_CODES = 10

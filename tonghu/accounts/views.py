@@ -24,11 +24,13 @@ AUDITED_FIELDS = ["username", "full_name", "role", "region_id", "department", "u
 
 
 class LoginView(auth_views.LoginView):
+    unscoped_reason = "the login page: nobody is logged in yet"
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
 
 class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
+    scope_note = "the logged-in user's own account"
     capability_optional = True
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("password_change_done")
@@ -43,6 +45,7 @@ class PasswordChangeView(CapabilityMixin, auth_views.PasswordChangeView):
 
 class AccountView(CapabilityMixin, TemplateView):
     """The user's own account: their login sessions and API tokens still alive, and "sign out everywhere"."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     template_name = "accounts/account.html"
@@ -65,6 +68,7 @@ class AccountView(CapabilityMixin, TemplateView):
 
 class SignOutEverywhereView(CapabilityMixin, View):
     """POST: end every session (this one too) and revoke every API token of the user."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     http_method_names = ["post"]
@@ -78,6 +82,7 @@ class SignOutEverywhereView(CapabilityMixin, View):
 
 
 class PasswordChangeDoneView(CapabilityMixin, auth_views.PasswordChangeDoneView):
+    scope_note = "the logged-in user's own account"
     capability_optional = True
     template_name = "accounts/password_change_done.html"
 
@@ -189,6 +194,7 @@ class TwoFactorSetupView(CapabilityMixin, TemplateView):
     """Enrol an authenticator app: a QR code drawn locally and the secret in words; a valid code confirms it and
     shows ten recovery codes once. A user who already has a device must pass it first (else a stolen password
     would be enough to enrol a new one)."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     template_name = "accounts/two_factor_setup.html"
@@ -235,6 +241,7 @@ class TwoFactorSetupView(CapabilityMixin, TemplateView):
 class TwoFactorVerifyView(CapabilityMixin, TemplateView):
     """The second step of every login of a privileged role: a code from the authenticator app, or a recovery code
     (each works once)."""
+    scope_note = "the logged-in user's own account"
 
     capability_optional = True
     template_name = "accounts/two_factor_verify.html"
@@ -264,3 +271,15 @@ def _safe_next(request) -> str:
 
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     return nxt if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else reverse("home")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also wipes what the browser keeps for this site (the offline app's encrypted copy of the village's
+    data and its cached pages: ``Clear-Site-Data``, docs/offline.md); the offline key is replaced on the server."""
+
+    unscoped_reason = "logging out: ends the session, shows no data"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -40,6 +40,7 @@ class LookupGuardMixin:
 class ScopedViewSetMixin(LookupGuardMixin):
     capability: str = ""
     model = None
+    kit_scoped = True  # the view check (tonghu.core.checks): rows come from visible_to
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user, self.capability)

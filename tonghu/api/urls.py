@@ -9,14 +9,17 @@ from . import views
 
 class APIRoot(DefaultRouter.APIRootView):
     capability_optional = True
+    unscoped_reason = "the list of endpoint URLs: no data"
 
 
 class SchemaView(SpectacularAPIView):
     capability_optional = True
+    unscoped_reason = "the OpenAPI schema: no data"
 
 
 class DocsView(SpectacularSwaggerView):
     capability_optional = True
+    unscoped_reason = "the API documentation page: no data"
 
 
 router = DefaultRouter()

@@ -33,6 +33,7 @@ class JobViewSet(LookupGuardMixin, viewsets.GenericViewSet, mixins.ListModelMixi
 
     capability = "core.run_jobs"
     serializer_class = JobSerializer
+    scope_note = "the caller's own jobs (created_by = user)"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema is built without a user
@@ -51,6 +52,7 @@ class AuditEntryViewSet(ScopedReadOnlyViewSet):
 
 
 class MeView(APIView):
+    scope_note = "the caller's own account"
     """Who am I: role, region, capabilities."""
 
     capability_optional = True
@@ -92,3 +94,4 @@ def obtain_token(request):
 
 
 obtain_token.cls.throttle_classes = [TokenThrottle]
+obtain_token.cls.unscoped_reason = "exchanges the caller's own password for a token: no data of others"

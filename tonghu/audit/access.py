@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.capabilities import endpoint, grant, nav
 
 grant("audit.view", [Role.AUDITOR], _("查阅本辖区的审计记录（只读）"))

@@ -43,6 +43,9 @@ class Action(models.TextChoices):
 
 
 class AuditEntry(models.Model):
+    """One entry of the audit trail: who did what to which object, in which region, when; chained to the previous
+    entry by its keyed hash (see the module's docstring)."""
+
     region_field = "region_code"
 
     seq = models.BigAutoField(primary_key=True)
@@ -114,6 +117,7 @@ class AuditHead(models.Model):
     count = models.BigIntegerField(default=0)
 
     class Meta:
+        ordering = ["id"]
         verbose_name = _("审计链头")
         verbose_name_plural = _("审计链头")
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.utils import timezone
 
-from tonghu.accounts.roles import Department
+from tonghu.core.roles import Department
 from tonghu.core.models import Region
 from tonghu.core.regions import LEVEL_DIGITS, LEVEL_ORDER
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tonghu.accounts.models import User
-from tonghu.accounts.roles import Department, Role
+from tonghu.accounts.selectors import responsible_users
+from tonghu.core.roles import Department, Role
 from tonghu.core.capabilities import has_capability
 from tonghu.core.models import Region
 
@@ -148,11 +149,9 @@ class AcceptForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services import users_covering
-
         depts = list(report.deadlines.filter(kind="accept").values_list("department", flat=True))
-        routed = users_covering(report.region_id, roles=[Role.REPORTER], departments=depts)
-        directors = User.objects.filter(role__in=[Role.CHILD_DIRECTOR, Role.SUPERVISOR], region_id__in=[report.region_id, report.region_id[:9].ljust(12, "0")], is_active=True)
+        routed = responsible_users(report.region_id, Role.REPORTER, departments=depts)
+        directors = responsible_users(report.region_id, [Role.CHILD_DIRECTOR, Role.SUPERVISOR])
         self.fields["members"].queryset = (routed | directors).distinct().order_by("role", "username")
         self._style()
 
@@ -278,11 +277,8 @@ class MemberForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services import _covering_codes
-
-        codes = _covering_codes(case.region_id)
-        self.fields["user"].queryset = User.objects.filter(
-            is_active=True, region_id__in=codes, role__in=[Role.REPORTER, Role.CHILD_DIRECTOR, Role.SUPERVISOR]
+        self.fields["user"].queryset = responsible_users(
+            case.region_id, [Role.REPORTER, Role.CHILD_DIRECTOR, Role.SUPERVISOR]
         ).exclude(pk__in=case.memberships.values("user")).order_by("role", "username")
         self._style()
 

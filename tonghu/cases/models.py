@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Department
+from tonghu.core.roles import Department
 from tonghu.core.scoping import ScopedManager
 
 
@@ -49,6 +49,8 @@ class ReportStatus(models.TextChoices):
 
 
 class Report(models.Model):
+    """A mandatory report (强制报告, R-C5): who reported what about which child, where, and how it was routed."""
+
     region_field = "region__code"
 
     channel = models.CharField(_("来源"), max_length=10, choices=Channel.choices, default=Channel.FORM)
@@ -133,6 +135,8 @@ class RiskLevel(models.TextChoices):
 
 
 class Case(models.Model):
+    """A case (个案) opened when a civil-affairs office accepts a report; its team works it until closure."""
+
     region_field = "region__code"
 
     report = models.OneToOneField(Report, verbose_name=_("强制报告"), on_delete=models.PROTECT, related_name="case")
@@ -172,6 +176,8 @@ class Case(models.Model):
 
 
 class CaseMember(models.Model):
+    """A member of a case's team (besides the county staff, who are members by office)."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
@@ -183,7 +189,13 @@ class CaseMember(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("个案团队成员")
+        verbose_name_plural = _("个案团队成员")
+        ordering = ["case_id", "added_at", "id"]
         unique_together = [("case", "user")]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.user}"
 
 
 class DeadlineKind(models.TextChoices):
@@ -215,6 +227,9 @@ class Deadline(models.Model):
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["done_at", "due_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_kind_display()} · {self.due_at:%Y-%m-%d %H:%M}"
+
     def is_overdue(self, now) -> bool:
         return (self.done_at or now) > self.due_at
 
@@ -233,10 +248,17 @@ class Event(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.at:%Y-%m-%d %H:%M} · {self.text}"
 
 
 class Assessment(models.Model):
+    """A guardianship risk assessment of a case: indicator scores, the level they give, and the level decided."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
@@ -253,10 +275,17 @@ class Assessment(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("监护风险评估")
+        verbose_name_plural = _("监护风险评估")
         ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.assessed_on} · {self.get_level_display()}"
 
 
 class Conference(models.Model):
+    """A case conference (个案会商): who took part, the minutes and the decisions."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conferences")
@@ -270,7 +299,12 @@ class Conference(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("个案会商")
+        verbose_name_plural = _("个案会商")
         ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.held_on}"
 
 
 class InterventionKind(models.TextChoices):
@@ -288,6 +322,8 @@ class InterventionKind(models.TextChoices):
 
 
 class Intervention(models.Model):
+    """An intervention of a department in a case (e.g. a written warning, a protection order), with its document."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
@@ -304,7 +340,12 @@ class Intervention(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("干预措施")
+        verbose_name_plural = _("干预措施")
         ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()} · {self.started_on}"
 
 
 class PlacementKind(models.TextChoices):
@@ -317,6 +358,8 @@ class PlacementKind(models.TextChoices):
 
 
 class Placement(models.Model):
+    """A temporary placement of the child (relatives, an institution) during a case."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="placements")
@@ -331,7 +374,12 @@ class Placement(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("临时安置")
+        verbose_name_plural = _("临时安置")
         ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()} · {self.started_on}"
 
 
 class ReferralTarget(models.TextChoices):
@@ -341,6 +389,8 @@ class ReferralTarget(models.TextChoices):
 
 
 class Referral(models.Model):
+    """A referral of a case to a service provider or another body, and whether and how it was taken up."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
@@ -357,10 +407,17 @@ class Referral(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("转介")
+        verbose_name_plural = _("转介")
         ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.target_name} · {self.referred_on}"
 
 
 class FollowUp(models.Model):
+    """A follow-up visit after an intervention or placement."""
+
     region_field = "case__region__code"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followups")
@@ -371,7 +428,12 @@ class FollowUp(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("回访")
+        verbose_name_plural = _("回访")
         ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.visited_on}"
 
 
 class Review(models.Model):
@@ -388,7 +450,12 @@ class Review(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("检察监督审查")
+        verbose_name_plural = _("检察监督审查")
         ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.reviewed_at:%Y-%m-%d}"
 
 
 class TracebackFlag(models.Model):
@@ -406,4 +473,9 @@ class TracebackFlag(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("应报未报倒查")
+        verbose_name_plural = _("应报未报倒查")
         ordering = ["-flagged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.unit_name}"

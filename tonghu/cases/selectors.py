@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from tonghu.accounts.roles import COUNTY_STAFF, Department
+from tonghu.core.roles import COUNTY_STAFF, Department
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 

@@ -11,4 +11,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Every app declares its capabilities, navigation and endpoints in an `access` module.
         autodiscover_modules("access")
-        from . import handlers  # noqa: F401  (registers job handlers)
+        from . import checks, handlers  # noqa: F401  (registers the view check and the job handlers)

@@ -26,7 +26,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 
 _GRANTS: dict[str, set[str]] = {}
 _DESCRIPTIONS: dict[str, Any] = {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tonghu.audit.services import audit_log
+from .auditing import audit as audit_log
 
 from .models import Level, Region, UrbanRural, VillageKind
 from .regions import level_of, normalize_code, parent_code

@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.capabilities import endpoint, grant, nav
+from tonghu.registry.filters import register_category_filter
 
 CIVIL_AFFAIRS = [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER, Role.CITY_STAFF,
                  Role.PROVINCE_STAFF, Role.SYSADMIN]
@@ -78,17 +79,8 @@ endpoint("policy_region_refresh", "policy.recompute", methods=("POST",))
 
 from . import handlers  # noqa: E402,F401  (job kinds)
 from . import sections  # noqa: E402,F401  (the file-page section)
+from .selectors import CATEGORY_CHOICES, filter_children_by_category  # noqa: E402
 
 
-def _register_category_filter():
-    """The registry list's 儿童类别 filter reads the stored classification."""
-    try:
-        from tonghu.registry.filters import register_category_filter
-    except ImportError:  # pragma: no cover
-        return
-    from .selectors import CATEGORY_CHOICES, filter_children_by_category
-
-    register_category_filter(filter_children_by_category, CATEGORY_CHOICES)
-
-
-_register_category_filter()
+# The registry list's 儿童类别 filter reads the stored classification (policy plugs it into the registry below it).
+register_category_filter(filter_children_by_category, CATEGORY_CHOICES)

@@ -101,6 +101,7 @@ class ChildClassification(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        ordering = ["child_id"]
         verbose_name = _("儿童类别认定")
         verbose_name_plural = _("儿童类别认定")
 
@@ -144,6 +145,9 @@ class ClassificationChange(models.Model):
         verbose_name_plural = _("类别变化记录")
         ordering = ["child_id", "-on", "-id"]
         indexes = [models.Index(fields=["child", "on"], name="policy_change_child_on")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} · {self.on} · {self.get_trigger_display()}"
 
 
 class GapStatus(models.TextChoices):
@@ -216,3 +220,6 @@ class GapDecision(models.Model):
         verbose_name = _("应享未享处理记录")
         verbose_name_plural = _("应享未享处理记录")
         ordering = ["gap_id", "-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.gap_id} · {self.get_decision_display()}"

@@ -352,15 +352,14 @@ def _reason(trigger: str, previous: ChildClassification | None, on: dt.date, giv
 
 
 def _recipients(child) -> list:
-    from tonghu.accounts.models import User
-    from tonghu.accounts.roles import Role
+    from tonghu.accounts.selectors import responsible_users
+    from tonghu.core.roles import Role
 
     people = []
     director = getattr(child, "director", None)
     if director is not None and director.is_active:
         people.append(director)
-    county = child.village_id[:6] + "000000"
-    people += [u for u in User.objects.filter(role=Role.COUNTY_OFFICER, region_id=county, is_active=True) if u not in people]
+    people += [u for u in responsible_users(child.village_id, Role.COUNTY_OFFICER) if u not in people]
     return people
 
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.capabilities import endpoint, grant, nav
 
 FILE_READERS = [Role.CHILD_DIRECTOR, Role.SUPERVISOR, Role.COUNTY_OFFICER, Role.COUNTY_MANAGER, Role.CITY_STAFF, Role.PROVINCE_STAFF]

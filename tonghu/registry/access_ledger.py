@@ -14,7 +14,7 @@ Who holds what, and why (docs/ledger-format.md, "Permissions"):
 
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.capabilities import endpoint, grant, nav
 
 grant("registry.import_ledger", [Role.COUNTY_OFFICER, Role.COUNTY_MANAGER], _("导入儿童台账（Excel）"))

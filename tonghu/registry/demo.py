@@ -59,7 +59,7 @@ def _date_between(rng, start: dt.date, end: dt.date) -> dt.date:
 @demo_step(30)
 def children(ctx):
     from tonghu.accounts.models import User
-    from tonghu.accounts.roles import Role
+    from tonghu.core.roles import Role
     from tonghu.audit.services import audit_log
     from tonghu.core.demo.names import family_names, person_name
     from tonghu.core.demo.regions import demo_county_code, id_region_code

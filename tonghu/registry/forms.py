@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.models import Region
 
 from tonghu.core.forms import add_service_errors

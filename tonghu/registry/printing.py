@@ -23,6 +23,7 @@ from . import masking
 from .ledger import records as R
 from .ledger.columns import VOCAB
 from .ledger.validate import format_health, format_schooling
+from .sections import provider_for
 
 FONT = "STSong-Light"
 ON, OFF = "■", "□"
@@ -41,18 +42,18 @@ def ticks(options: list[tuple[str, bool]]) -> str:
     return "  ".join(f"{ON if on else OFF}{label}" for label, on in options)
 
 
-# --- visits (from the visits app, when it exists) ------------------------------------------------------------
+# --- visits (provided by the visits app through registry.sections) ---------------------------------------------
 def quarter_visits(child, year: int) -> list[dict]:
     """Four dicts (date, problems, measures) for the quarters of ``year``; empty dicts where there is no visit.
 
-    The visits app owns the rows (``tonghu.visits.selectors.quarterly_visit_rows``: home-visit dates, problems found,
-    measures taken, R-C3); a quarter with no home visit and no contact prints empty.
+    The visits app owns the rows and provides them as ``file_provider("quarter_visits")``
+    (``tonghu.visits.selectors.quarterly_visit_rows``: home-visit dates, problems found, measures taken, R-C3); a
+    quarter with no home visit and no contact prints empty.
     """
-    from tonghu.visits.selectors import quarterly_visit_rows
-
+    rows_of = provider_for("quarter_visits")
     out: list[dict] = []
-    for row in quarterly_visit_rows(child, year):
-        if not row["dates"] and not row["contacts"] and not row["problems"]:
+    for row in (rows_of(child, year) if rows_of else [{}] * 4):
+        if not row.get("dates") and not row.get("contacts") and not row.get("problems"):
             out.append({})
             continue
         dates = row["dates_text"] or (f"联系 {row['contacts']} 次" if row["contacts"] else "")

@@ -12,6 +12,10 @@ registry's templates:
 
 The function returns the template's context (``child`` and ``request`` are added). A section whose capability the
 user lacks is not shown. The printable file and the API may use ``sections_for(request, child)`` the same way.
+
+The printable file (``registry.printing``) takes data it does not own the same way: an app registers a provider under
+a key, ``@file_provider("quarter_visits")`` (visits: ``(child, year) -> four quarters``), and the registry asks
+``provider_for(key)``; nothing registered means nothing printed there.
 """
 
 from __future__ import annotations
@@ -57,3 +61,21 @@ def sections_for(request, child) -> list[tuple[FileSection, dict]]:
         context.setdefault("request", request)
         shown.append((section, context))
     return shown
+
+
+_PROVIDERS: dict[str, Callable] = {}
+
+
+def file_provider(key: str):
+    """Register the decorated function as the provider of ``key`` for the printable file (the registry never imports
+    the apps above it; they plug in here, at start-up, from their ``sections`` module)."""
+
+    def register(func):
+        _PROVIDERS[key] = func
+        return func
+
+    return register
+
+
+def provider_for(key: str) -> Callable | None:
+    return _PROVIDERS.get(key)

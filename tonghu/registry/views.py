@@ -3,22 +3,18 @@ the one-child file (一人一档) and its forms. Every read goes through ``visib
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView
 
 from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
-from tonghu.core.forms import add_service_errors
-from tonghu.core.idempotency import IdempotentViewMixin
 from tonghu.core.scoping import prefix_range
-from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedListView
+from tonghu.core.views import ScopedListView
+from tonghu.core.viewkit import KitObjectView, KitTemplateView, ServiceFormView
 
 from . import forms, masking, selectors, services
 from .filters import ChildFilterSet
@@ -56,16 +52,22 @@ class ChildListView(ScopedListView):
         return ctx
 
 
-class ChildDetailView(CapabilityMixin, DetailView):
+def _child_open(*, user, pk, **kwargs):
+    return selectors.child_open(fetched_by=user, pk=pk)
+
+
+def _child_for_edit(*, user, pk, **kwargs):
+    return selectors.child_for_edit(user=user, pk=pk)
+
+
+class ChildDetailView(KitObjectView):
     """The one-child file (一人一档). Opening it is audited (selectors.child_open)."""
 
+    model = Child
     capability = VIEW
-    deny_with_404 = True
     template_name = "registry/child_detail.html"
     context_object_name = "child"
-
-    def get_object(self, queryset=None):
-        return selectors.child_open(fetched_by=self.request.user, pk=self.kwargs["pk"])
+    selector = staticmethod(_child_open)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -111,230 +113,181 @@ class ChildDetailView(CapabilityMixin, DetailView):
 # ------------------------------------------------------------------------------------------------ forms
 
 
-class ChildFormMixin(CapabilityMixin):
+class ChildCreateView(ServiceFormView):
+    """A new file. A possible duplicate is shown above the form with the candidates; saving again with "confirm"
+    creates it anyway (an ID number already on file never does)."""
+
     capability = EDIT
     template_name = "registry/child_form.html"
+    form_class = forms.ChildForm
+    create_once = True
+    title = gettext_lazy("新建儿童档案")
+
+    def load(self, request, *args, **kwargs):
+        pk = request.GET.get("household") or request.POST.get("household")
+        self.household = get_object_or_404(Household.objects.visible_to(request.user, EDIT), pk=pk) if pk else None
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
-        return kwargs
-
-
-class ChildCreateView(IdempotentViewMixin, ChildFormMixin, FormView):
-    form_class = forms.ChildForm
-
-    def get_repeat_url(self, child):
-        return reverse("child_detail", kwargs={"pk": child.pk})
-
-    def get_household(self):
-        pk = self.request.GET.get("household") or self.request.POST.get("household")
-        if not pk:
-            return None
-        return get_object_or_404(Household.objects.visible_to(self.request.user, EDIT), pk=pk)
+        return super().get_form_kwargs() | {"user": self.request.user}
 
     def get_initial(self):
         initial = super().get_initial()
-        household = self.get_household()
-        if household is not None:
-            initial.update({"village": household.village_id, "address": household.address})
+        if self.household is not None:
+            initial.update({"village": self.household.village_id, "address": self.household.address})
         return initial
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("新建儿童档案")
-        ctx["household"] = self.get_household()
-        return ctx
+        return super().get_context_data(**kwargs) | {"household": self.household}
 
-    def form_valid(self, form):
-        try:
-            child = self.create_once(lambda: services.child_create(
-                actor=self.request.user, data=form.service_data(), confirm_similar=form.cleaned_data.get("confirm_similar", False),
-                household=self.get_household()))
-        except services.DuplicateChildError as exc:
-            # the alert above the form explains it (with the candidates); the field is marked too
-            if exc.report.id_blocking and "id_number" in form.fields:
-                form.add_error("id_number", _("该身份证号码已有档案，见上方提示。"))
-            return self.render_to_response(self.get_context_data(form=form, duplicates=exc.report))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已建档：%(name)s") % {"name": child.name})
-        return redirect("child_detail", pk=child.pk)
+    def perform(self, form, target):
+        return services.child_create(actor=self.request.user, data=form.service_data(),
+                                     confirm_similar=form.cleaned_data.get("confirm_similar", False), household=self.household)
 
+    def service_error(self, form, exc):
+        if not isinstance(exc, services.DuplicateChildError):
+            return super().service_error(form, exc)
+        # the alert above the form explains it (with the candidates); the field is marked too
+        if exc.report.id_blocking and "id_number" in form.fields:
+            form.add_error("id_number", _("该身份证号码已有档案，见上方提示。"))
+        return self.render_to_response(self.get_context_data(form=form, duplicates=exc.report))
 
-class EditConflictMixin:
-    """Every edit page answers a conflicting edit (``services.EditConflictError``) the same way: nothing saved, the
-    other person's changes listed above the form (``registry/_edit_conflict.html``), the form keeping what the user
-    typed and now carrying the current version, so saving again is a deliberate choice to overwrite."""
+    def get_success_message(self, child):
+        return _("已建档：%(name)s") % {"name": child.name}
 
-    conflict = None
-
-    def edit_conflict(self, form, exc) -> None:
-        data = form.data.copy()
-        data["version"] = exc.obj.version
-        form.data = data
-        form.add_error(None, exc.messages[0])
-        self.conflict = exc.changes
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        if self.conflict is not None:
-            ctx.setdefault("conflict", self.conflict)
-        return ctx
+    def get_success_url(self, child=None):
+        return reverse("child_detail", kwargs={"pk": child.pk})
 
 
-class ChildEditView(EditConflictMixin, ChildFormMixin, FormView):
+class ChildEditView(ServiceFormView):
+    capability = EDIT
+    template_name = "registry/child_form.html"
     form_class = forms.ChildForm
-    deny_with_404 = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not has_capability(request.user, EDIT):
-            raise Http404
-        self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    target_selector = staticmethod(_child_for_edit)
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.child
-        return kwargs
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def get_title(self):
+        return _("修改儿童档案：%(name)s") % {"name": self.target.name}
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("修改儿童档案：%(name)s") % {"name": self.child.name}
-        ctx["child"] = self.child
-        return ctx
+        return super().get_context_data(**kwargs) | {"child": self.target}
 
-    def form_valid(self, form):
-        try:
-            child = services.child_update(actor=self.request.user, child=self.child, data=form.service_data(), expected_version=form.cleaned_data.get("version"))
-        except services.EditConflictError as exc:
-            self.edit_conflict(form, exc)
-            return self.form_invalid(form)
-        except services.DuplicateChildError as exc:
+    def perform(self, form, target):
+        return services.child_update(actor=self.request.user, child=target, data=form.service_data(),
+                                     expected_version=form.cleaned_data.get("version"))
+
+    def service_error(self, form, exc):
+        if isinstance(exc, services.DuplicateChildError):
             form.add_error("id_number" if "id_number" in form.fields else None, exc.report.message)
             return self.form_invalid(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存。"))
-        return redirect("child_detail", pk=child.pk)
+        return super().service_error(form, exc)
+
+    def get_success_url(self, child=None):
+        return reverse("child_detail", kwargs={"pk": child.pk})
 
 
-class ChildSubFormView(IdempotentViewMixin, EditConflictMixin, CapabilityMixin, FormView):
+class ChildSubFormView(ServiceFormView):
     """A form that adds to or changes part of one file (404 outside scope or without the capability). Saved once
-    per client token: a repeat goes back to the file without saving again."""
+    per client token: a repeat goes back to the file without saving again. Subclasses name the service in
+    :meth:`perform`, the row they change in :meth:`load_row` and the message in ``success_message``."""
 
     capability = EDIT
-    deny_with_404 = True
     template_name = "registry/form.html"
-    title = ""
+    target_selector = staticmethod(_child_for_edit)
+    create_once = True
     anchor = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def child(self):
+        return self.target
+
+    def load(self, request, *args, **kwargs):
+        super().load(request, *args, **kwargs)
+        self.load_row(request, **kwargs)
+
+    def load_row(self, request, **kwargs) -> None:
+        """Fetch the row of the file the URL names (a guardian, a care arrangement…), within this child."""
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["child"] = self.child
-        ctx["title"] = self.title
-        return ctx
+        return super().get_context_data(**kwargs) | {"child": self.target}
 
-    def done(self, message):
-        messages.success(self.request, message)
-        return redirect(self.get_repeat_url(None))
-
-    def get_repeat_url(self, obj):
-        return reverse("child_detail", kwargs={"pk": self.child.pk}) + (f"#{self.anchor}" if self.anchor else "")
-
-    def run(self, form, func):
-        try:
-            return self.create_once(func)
-        except services.EditConflictError as exc:
-            self.edit_conflict(form, exc)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        return None
+    def get_success_url(self, result=None):
+        return reverse("child_detail", kwargs={"pk": self.target.pk}) + (f"#{self.anchor}" if self.anchor else "")
 
 
 class GuardianCreateView(ChildSubFormView):
     form_class = forms.GuardianForm
     title = gettext_lazy("添加监护人")
     anchor = "family"
+    guardian = None
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"user": self.request.user, "child": self.child}
+        kwargs = super().get_form_kwargs() | {"user": self.request.user, "child": self.target}
+        if self.guardian is not None:
+            kwargs["instance"] = self.guardian
+        return kwargs
 
     def get_initial(self):
         role = self.request.GET.get("role")
-        return {"role": role} if role in ("father", "mother", "other") else {}
+        return {"role": role} if role in ("father", "mother", "other") and self.guardian is None else {}
 
-    def form_valid(self, form):
-        g = self.run(form, lambda: services.guardian_save(actor=self.request.user, child=self.child, data=form.service_data()))
-        return self.done(_("已添加监护人：%(g)s") % {"g": g}) if g else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.guardian_save(actor=self.request.user, child=target, data=form.service_data())
+
+    def get_success_message(self, g):
+        return _("已添加监护人：%(g)s") % {"g": g}
 
 
 class GuardianEditView(GuardianCreateView):
     title = gettext_lazy("修改监护人信息")
+    success_message = gettext_lazy("已保存监护人信息。")
 
-    def dispatch(self, request, *args, **kwargs):
-        response = None
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-            self.guardian = get_object_or_404(Guardian, pk=kwargs["gpk"], child=self.child)
-        return response or super(ChildSubFormView, self).dispatch(request, *args, **kwargs)
+    def load_row(self, request, **kwargs):
+        self.guardian = get_object_or_404(Guardian, pk=kwargs["gpk"], child=self.target)
 
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.guardian}
+    def perform(self, form, target):
+        return services.guardian_save(actor=self.request.user, child=target, guardian=self.guardian,
+                                      data=form.service_data(), expected_version=form.cleaned_data.get("version"))
 
-    def get_initial(self):
-        return {}
-
-    def form_valid(self, form):
-        g = self.run(form, lambda: services.guardian_save(actor=self.request.user, child=self.child, guardian=self.guardian,
-                                                         data=form.service_data(), expected_version=form.cleaned_data.get("version")))
-        return self.done(_("已保存监护人信息。")) if g else self.form_invalid(form)
+    def get_success_message(self, g):
+        return self.success_message
 
 
 class RestrictionCreateView(ChildSubFormView):
     form_class = forms.RestrictionForm
     title = gettext_lazy("登记服刑、羁押或强制隔离戒毒（敏感信息）")
     anchor = "family"
+    success_message = gettext_lazy("已登记。此类信息仅有权限的人员可见。")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-            self.guardian = get_object_or_404(Guardian, pk=kwargs["gpk"], child=self.child)
-        return super(ChildSubFormView, self).dispatch(request, *args, **kwargs)
+    def load_row(self, request, **kwargs):
+        self.guardian = get_object_or_404(Guardian, pk=kwargs["gpk"], child=self.target)
 
-    def form_valid(self, form):
-        r = self.run(form, lambda: services.restriction_add(actor=self.request.user, guardian=self.guardian, data=form.cleaned_data))
-        return self.done(_("已登记。此类信息仅有权限的人员可见。")) if r else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.restriction_add(actor=self.request.user, guardian=self.guardian, data=form.cleaned_data)
 
 
 class ProblemCreateView(ChildSubFormView):
     form_class = forms.ProblemForm
     title = gettext_lazy("登记监护问题")
     anchor = "family"
+    success_message = gettext_lazy("已登记监护问题。")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form):
-        r = self.run(form, lambda: services.problem_add(actor=self.request.user, child=self.child, data=form.cleaned_data))
-        return self.done(_("已登记监护问题。")) if r else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.problem_add(actor=self.request.user, child=target, data=form.cleaned_data)
 
 
 class CareCreateView(ChildSubFormView):
     form_class = forms.CareForm
     title = gettext_lazy("登记（更换）委托照护人")
     anchor = "care"
+    success_message = gettext_lazy("已登记委托照护。原照护安排已结束并保留在历史中。")
 
-    def form_valid(self, form):
-        c = self.run(form, lambda: services.care_start(actor=self.request.user, child=self.child, data=form.cleaned_data))
-        return self.done(_("已登记委托照护。原照护安排已结束并保留在历史中。")) if c else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.care_start(actor=self.request.user, child=target, data=form.cleaned_data)
 
 
 class CareEditView(ChildSubFormView):
@@ -342,106 +295,97 @@ class CareEditView(ChildSubFormView):
     title = gettext_lazy("修改委托照护信息")
     anchor = "care"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-            self.care = get_object_or_404(CareArrangement, pk=kwargs["cpk"], child=self.child)
-        return super(ChildSubFormView, self).dispatch(request, *args, **kwargs)
+    def load_row(self, request, **kwargs):
+        self.care = get_object_or_404(CareArrangement, pk=kwargs["cpk"], child=self.target)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.care}
 
-    def form_valid(self, form):
-        c = self.run(form, lambda: services.care_update(actor=self.request.user, care=self.care, data=form.cleaned_data,
-                                                                  expected_version=form.cleaned_data.get("version")))
-        return self.done(_("已保存。")) if c else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.care_update(actor=self.request.user, care=self.care, data=form.cleaned_data,
+                                    expected_version=form.cleaned_data.get("version"))
 
 
 class DepartureCreateView(ChildSubFormView):
     form_class = forms.DepartureForm
     title = gettext_lazy("外出登记")
     anchor = "care"
+    success_message = gettext_lazy("已完成外出登记。")
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"child": self.child}
+        return super().get_form_kwargs() | {"child": self.target}
 
-    def form_valid(self, form):
-        d = self.run(form, lambda: services.departure_register(actor=self.request.user, child=self.child, data=form.cleaned_data))
-        return self.done(_("已完成外出登记。")) if d else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.departure_register(actor=self.request.user, child=target, data=form.cleaned_data)
 
 
 class AssistanceCreateView(ChildSubFormView):
     form_class = forms.AssistanceForm
     title = gettext_lazy("登记救助")
     anchor = "assistance"
+    success_message = gettext_lazy("已登记救助。")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"user": self.request.user}
 
-    def form_valid(self, form):
-        a = self.run(form, lambda: services.assistance_add(actor=self.request.user, child=self.child, data=form.cleaned_data))
-        return self.done(_("已登记救助。")) if a else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.assistance_add(actor=self.request.user, child=target, data=form.cleaned_data)
 
 
 class AssistanceEditView(AssistanceCreateView):
     title = gettext_lazy("修改救助记录")
+    success_message = gettext_lazy("已保存。")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-            self.assistance = get_object_or_404(Assistance, pk=kwargs["apk"], child=self.child)
-            if masking.is_sensitive_row(self.assistance) and not masking.can_view_sensitive(request.user):
-                raise Http404
-        return super(ChildSubFormView, self).dispatch(request, *args, **kwargs)
+    def load_row(self, request, **kwargs):
+        self.assistance = get_object_or_404(Assistance, pk=kwargs["apk"], child=self.target)
+        if masking.is_sensitive_row(self.assistance) and not masking.can_view_sensitive(request.user):
+            raise Http404
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": self.assistance}
 
-    def form_valid(self, form):
-        a = self.run(form, lambda: services.assistance_update(actor=self.request.user, assistance=self.assistance, data=form.cleaned_data,
-                                                                        expected_version=form.cleaned_data.get("version")))
-        return self.done(_("已保存。")) if a else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.assistance_update(actor=self.request.user, assistance=self.assistance, data=form.cleaned_data,
+                                          expected_version=form.cleaned_data.get("version"))
 
 
 class AttachmentCreateView(ChildSubFormView):
     form_class = forms.AttachmentForm
     title = gettext_lazy("上传附件")
     anchor = "attachments"
+    success_message = gettext_lazy("已上传附件。")
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"user": self.request.user, "child": self.child}
+        return super().get_form_kwargs() | {"user": self.request.user, "child": self.target}
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         d = form.cleaned_data
-        a = self.run(form, lambda: services.attachment_add(actor=self.request.user, child=self.child, upload=d["file"], kind=d["kind"], title=d["title"],
-                                                          fact=d["fact"], guardian=d["guardian"], care=d["care"], sensitive=d["sensitive"]))
-        return self.done(_("已上传附件。")) if a else self.form_invalid(form)
+        return services.attachment_add(actor=self.request.user, child=target, upload=d["file"], kind=d["kind"], title=d["title"],
+                                       fact=d["fact"], guardian=d["guardian"], care=d["care"], sensitive=d["sensitive"])
 
 
 class AttachmentWithdrawView(ChildSubFormView):
     form_class = forms.WithdrawForm
     title = gettext_lazy("撤回附件")
     anchor = "attachments"
+    success_message = gettext_lazy("已撤回附件。")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.child = selectors.child_for_edit(user=request.user, pk=kwargs["pk"])
-            self.attachment = get_object_or_404(Attachment, pk=kwargs["apk"], child=self.child, withdrawn=False)
-            if self.attachment.sensitive and not masking.can_view_sensitive(request.user):
-                raise Http404
-        return super(ChildSubFormView, self).dispatch(request, *args, **kwargs)
+    def load_row(self, request, **kwargs):
+        self.attachment = get_object_or_404(Attachment, pk=kwargs["apk"], child=self.target, withdrawn=False)
+        if self.attachment.sensitive and not masking.can_view_sensitive(request.user):
+            raise Http404
 
-    def form_valid(self, form):
-        a = self.run(form, lambda: services.attachment_withdraw(actor=self.request.user, attachment=self.attachment, reason=form.cleaned_data["reason"]))
-        return self.done(_("已撤回附件。")) if a else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.attachment_withdraw(actor=self.request.user, attachment=self.attachment, reason=form.cleaned_data["reason"])
 
 
-class AttachmentDownloadView(CapabilityView):
+class AttachmentDownloadView(KitTemplateView):
     """Attachments are served only here (never from /media/): in scope, not withdrawn, sensitive ones only for
     ``registry.view_sensitive``. Every download is audited."""
 
     capability = VIEW
     deny_with_404 = True
+    scope_note = "the attachment is fetched through Attachment.objects.visible_to (404 outside the region)"
 
     def get(self, request, *args, **kwargs):
         attachment = get_object_or_404(Attachment.objects.visible_to(request.user, VIEW).select_related("child"), pk=kwargs["apk"], child_id=kwargs["pk"], withdrawn=False)
@@ -468,12 +412,14 @@ class JoinHouseholdView(ChildSubFormView):
     anchor = "family"
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"user": self.request.user, "child": self.child}
+        return super().get_form_kwargs() | {"user": self.request.user, "child": self.target}
 
-    def form_valid(self, form):
-        sibling = form.cleaned_data["sibling"]
-        c = self.run(form, lambda: services.child_join_household(actor=self.request.user, child=self.child, household=sibling.household))
-        return self.done(_("已与%(name)s合为一户。") % {"name": sibling.name}) if c else self.form_invalid(form)
+    def perform(self, form, target):
+        self.sibling = form.cleaned_data["sibling"]
+        return services.child_join_household(actor=self.request.user, child=target, household=self.sibling.household)
+
+    def get_success_message(self, result):
+        return _("已与%(name)s合为一户。") % {"name": self.sibling.name}
 
 
 class LeaveHouseholdView(ChildSubFormView):
@@ -484,11 +430,13 @@ class LeaveHouseholdView(ChildSubFormView):
     anchor = "family"
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"child": self.child}
+        return super().get_form_kwargs() | {"child": self.target}
 
-    def form_valid(self, form):
-        h = self.run(form, lambda: services.child_leave_household(actor=self.request.user, child=self.child, data=form.cleaned_data))
-        return self.done(_("已分户：%(name)s 单独立为一户。") % {"name": self.child.name}) if h else self.form_invalid(form)
+    def perform(self, form, target):
+        return services.child_leave_household(actor=self.request.user, child=target, data=form.cleaned_data)
+
+    def get_success_message(self, result):
+        return _("已分户：%(name)s 单独立为一户。") % {"name": self.target.name}
 
 
 class ChildStatusView(ChildSubFormView):
@@ -497,12 +445,14 @@ class ChildStatusView(ChildSubFormView):
     anchor = "status"
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"child": self.child}
+        return super().get_form_kwargs() | {"child": self.target}
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         d = form.cleaned_data
-        c = self.run(form, lambda: services.child_set_status(actor=self.request.user, child=self.child, status=d["status"], reason=d["reason"], date=d["date"]))
-        return self.done(_("档案状态已变更为“%(s)s”。档案不会被删除。") % {"s": c.get_status_display()}) if c else self.form_invalid(form)
+        return services.child_set_status(actor=self.request.user, child=target, status=d["status"], reason=d["reason"], date=d["date"])
+
+    def get_success_message(self, c):
+        return _("档案状态已变更为“%(s)s”。档案不会被删除。") % {"s": c.get_status_display()}
 
 
 class ChildTransferView(ChildSubFormView):
@@ -510,31 +460,36 @@ class ChildTransferView(ChildSubFormView):
     title = gettext_lazy("转移档案（迁往其他地区）")
     template_name = "registry/transfer_form.html"
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         d = form.cleaned_data
-        c = self.run(form, lambda: services.child_transfer(actor=self.request.user, child=self.child, to_village=d["to_village"], date=d["date"],
-                                                          handover_note=d["handover_note"], received_by=d["received_by"]))
-        if not c:
-            return self.form_invalid(form)
-        messages.success(self.request, _("档案已转移至%(v)s。") % {"v": c.village.path_display()})
-        if Child.objects.visible_to(self.request.user, VIEW).filter(pk=c.pk).exists():
-            return redirect("child_detail", pk=c.pk)
-        return redirect("child_list")
+        return services.child_transfer(actor=self.request.user, child=target, to_village=d["to_village"], date=d["date"],
+                                       handover_note=d["handover_note"], received_by=d["received_by"])
+
+    def get_success_message(self, c):
+        return _("档案已转移至%(v)s。") % {"v": c.village.path_display()}
+
+    def get_success_url(self, c=None):
+        # the file may now lie outside the user's region: then back to the list
+        if c is not None and Child.objects.visible_to(self.request.user, VIEW).filter(pk=c.pk).exists():
+            return reverse("child_detail", kwargs={"pk": c.pk})
+        return reverse("child_list")
 
 
 # ------------------------------------------------------------------------------------------- household
 
 
-class HouseholdDetailView(CapabilityMixin, DetailView):
+def _household_open(*, user, pk, **kwargs):
+    return selectors.household_open(fetched_by=user, pk=pk)
+
+
+class HouseholdDetailView(KitObjectView):
     """一户一档: the household and every child in it (siblings)."""
 
+    model = Household
     capability = VIEW
-    deny_with_404 = True
     template_name = "registry/household_detail.html"
     context_object_name = "household"
-
-    def get_object(self, queryset=None):
-        return selectors.household_open(fetched_by=self.request.user, pk=self.kwargs["pk"])
+    selector = staticmethod(_household_open)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -552,44 +507,37 @@ class HouseholdDetailView(CapabilityMixin, DetailView):
         return ctx
 
 
-class HouseholdEditView(EditConflictMixin, CapabilityMixin, FormView):
+def _household_for_edit(*, user, pk, **kwargs):
+    return get_object_or_404(Household.objects.visible_to(user, EDIT), pk=pk)
+
+
+class HouseholdEditView(ServiceFormView):
     capability = EDIT
-    deny_with_404 = True
     template_name = "registry/form.html"
     form_class = forms.HouseholdForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and has_capability(request.user, EDIT):
-            self.household = get_object_or_404(Household.objects.visible_to(request.user, EDIT), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": self.household}
+    target_selector = staticmethod(_household_for_edit)
+    title = gettext_lazy("修改家庭信息")
+    success_message = gettext_lazy("已保存家庭信息。")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"title": _("修改家庭信息"), "household": self.household}
+        return super().get_context_data(**kwargs) | {"household": self.target}
 
-    def form_valid(self, form):
+    def perform(self, form, target):
         data = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
-        try:
-            services.household_update(actor=self.request.user, household=self.household, data=data, expected_version=form.cleaned_data.get("version"))
-        except services.EditConflictError as exc:
-            self.edit_conflict(form, exc)
-            return self.form_invalid(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存家庭信息。"))
-        return redirect("household_detail", pk=self.household.pk)
+        return services.household_update(actor=self.request.user, household=target, data=data, expected_version=form.cleaned_data.get("version"))
+
+    def get_success_url(self, result=None):
+        return reverse("household_detail", kwargs={"pk": self.target.pk})
 
 
 # ---------------------------------------------------------------------------------------- region ledgers
 
 
-class RegistryOverviewView(CapabilityView):
+class RegistryOverviewView(KitTemplateView):
     """Counts per sub-region of the user's region (or ``?region=``): the way into 一乡一账 and the county list."""
 
     capability = VIEW
+    scope_note = "the region comes from selectors.region_in_scope (404 outside) and counts from visible_to"
     template_name = "registry/overview.html"
 
     def get_context_data(self, **kwargs):
@@ -608,19 +556,20 @@ class RegistryOverviewView(CapabilityView):
         return ctx
 
 
-class TownshipLedgerView(CapabilityMixin, DetailView):
+def _ledger_region(*, user, code, **kwargs):
+    region = selectors.region_in_scope(user=user, code=code)
+    if region.level not in ("township", "village"):
+        raise Http404
+    return region
+
+
+class TownshipLedgerView(KitObjectView):
     """一乡一账: the township's ledger, village by village (active files); also one village's ledger."""
 
     capability = VIEW
-    deny_with_404 = True
     template_name = "registry/township_ledger.html"
     context_object_name = "township"
-
-    def get_object(self, queryset=None):
-        region = selectors.region_in_scope(user=self.request.user, code=self.kwargs["code"])
-        if region.level not in ("township", "village"):
-            raise Http404
-        return region
+    selector = staticmethod(_ledger_region)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -17,7 +17,8 @@ from django.views import View
 from tonghu.audit.services import audit_log
 from tonghu.core import indicators
 from tonghu.core.capabilities import has_capability
-from tonghu.core.views import CapabilityMixin, CapabilityView, ScopedListView
+from tonghu.core.views import CapabilityMixin, ScopedListView
+from tonghu.core.viewkit import KitTemplateView, unscoped
 
 from . import selectors, services
 
@@ -28,12 +29,14 @@ def _fmt(ind, value) -> str:
     return f"{value}%" if ind.is_rate else str(value)
 
 
-class DashboardView(CapabilityView):
+class DashboardView(KitTemplateView):
     """An area's figures: headline cards, monthly trend (chart + table), units below worst first (chart + table),
     each unit a click deeper; at a village, the tasks behind the numbers (roles that work with them)."""
 
     capability = "supervision.view"
     template_name = "supervision/dashboard.html"
+    scope_note = ("the area is the user's own region or one inside it (selectors.area_for: Region.visible_to, 404 "
+                  "outside); its figures are counted within that area's code range or read from its own snapshot rows")
 
     def dispatch(self, request, *args, **kwargs):
         self.deny_with_404 = "code" in kwargs  # one's own area: 403 without the capability; another area: 404
@@ -74,6 +77,8 @@ class DashboardView(CapabilityView):
         return ctx
 
 
+@unscoped("an xlsx download of the dashboard's tables: the area comes from selectors.area_for (404 outside the "
+          "user's region), the rows from selectors.dashboard, as on the page")
 class ExportView(CapabilityMixin, View):
     """The table behind each chart as xlsx (``?table=trend|ranking``); audited."""
 
@@ -110,11 +115,12 @@ class ExportView(CapabilityMixin, View):
         return response
 
 
-class IndicatorListView(CapabilityView):
+class IndicatorListView(KitTemplateView):
     """Every figure with its definition, formula, source tables and citation (统一口径, R-L1)."""
 
     capability = "supervision.view"
     template_name = "supervision/indicators.html"
+    scope_note = "definitions only (the registered indicators): no data of any region"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -194,6 +200,7 @@ class OverdueListView(ScopedListView):
         return ctx
 
 
+@unscoped("a POST calling one service (services.remind_director); the task comes from Schedule.visible_to, 404 outside")
 class RemindView(CapabilityMixin, View):
     capability = "supervision.remind"
     deny_with_404 = True

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.capabilities import endpoint, grant, nav
 
 DIRECTOR = [Role.CHILD_DIRECTOR]

@@ -20,7 +20,7 @@ PROBLEMS = [("safety", "屋后鱼塘无护栏，孩子常去玩水", "high"), ("
 @demo_step(70)
 def visit_history(ctx):
     from tonghu.accounts.models import User
-    from tonghu.accounts.roles import Role
+    from tonghu.core.roles import Role
     from tonghu.core.demo.regions import demo_county_code
     from tonghu.core.scoping import prefix_range
     from tonghu.registry.models import Child, ChildStatus

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tonghu.cases.models import Situation
+
 from .models import ContactMethod, ProblemCategory, ProblemStatus, Rating, Severity, TaskKind
 
 PROBLEM_ROWS = 3
@@ -32,11 +34,7 @@ def _text(label, rows=2):
 
 
 def harm_situations():
-    """The statutory situations from the cases app when it is installed (it owns them), else "other"."""
-    try:
-        from tonghu.cases.models import Situation
-    except ImportError:
-        return [("other_serious", _("其他严重侵害身心健康的情形或正面临不法侵害危险"))]
+    """The statutory situations of a mandatory report (the cases app owns them)."""
     return list(Situation.choices)
 
 

@@ -107,11 +107,11 @@ def _figure_row(counts: dict, **extra) -> dict:
 
 
 def _directors_by_village(region: Region) -> dict[str, list]:
-    from tonghu.accounts.models import User
-    from tonghu.accounts.roles import Role
+    from tonghu.accounts.selectors import users_within
+    from tonghu.core.roles import Role
 
     out: dict[str, list] = defaultdict(list)
-    for u in User.objects.filter(role=Role.CHILD_DIRECTOR, region__code__range=prefix_range(region.prefix), is_active=True).order_by("username"):
+    for u in users_within(region, Role.CHILD_DIRECTOR).order_by("username"):
         out[u.region_id].append(u)
     return out
 

@@ -6,7 +6,6 @@ changes a schedule (a visit recorded, a fact changed, the nightly run) calls it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 import logging
 import os
@@ -20,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
+from tonghu.accounts.selectors import responsible_users, users_within
 from tonghu.audit.services import audit_log, diff
+from tonghu.cases.services import report_from_visit
 from tonghu.core.capabilities import has_capability
 from tonghu.core.scoping import in_scope, prefix_range
 from tonghu.policy import engine
@@ -170,12 +171,9 @@ HOME_VISIT_REQUIRED = {
 
 
 def cases_report_function():
-    """``tonghu.cases.services.report_from_visit`` if the cases app provides it (it is built separately)."""
-    try:
-        module = importlib.import_module("tonghu.cases.services")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "report_from_visit", None)
+    """The intake a visit that found harm is handed to: ``tonghu.cases.services.report_from_visit`` (R-C5). One
+    function so that tests can stand in for the intake."""
+    return report_from_visit
 
 
 def _visits_rules(village_code: str, today: dt.date):
@@ -300,23 +298,15 @@ def report_visit(*, actor, visit: Visit) -> bool:
 
 
 def directors_of(village_code: str):
-    from tonghu.accounts.models import User
-
-    return list(User.objects.filter(role=Role.CHILD_DIRECTOR, region_id=village_code, is_active=True).order_by("id"))
+    return list(responsible_users(village_code, Role.CHILD_DIRECTOR))
 
 
 def supervisors_of(village_code: str):
-    from tonghu.accounts.models import User
-
-    return list(User.objects.filter(role=Role.SUPERVISOR, region_id=village_code[:9] + "000", is_active=True).order_by("id"))
+    return list(responsible_users(village_code, Role.SUPERVISOR))
 
 
 def county_officers_of(village_code: str):
-    from tonghu.accounts.models import User
-
-    county = village_code[:6] + "000000"
-    users = list(User.objects.filter(role=Role.COUNTY_OFFICER, region_id=county, is_active=True).order_by("id"))
-    return users or list(User.objects.filter(role=Role.COUNTY_MANAGER, region_id=county, is_active=True).order_by("id"))
+    return list(responsible_users(village_code, Role.COUNTY_OFFICER)) or list(responsible_users(village_code, Role.COUNTY_MANAGER))
 
 
 def problem_update(*, actor, problem: Problem, status: str, resolution: str = "", today: dt.date | None = None) -> Problem:
@@ -530,9 +520,7 @@ def campaign_start(*, actor, scope, name: str, deadline: dt.date, today: dt.date
         CampaignVillage.objects.bulk_create([CampaignVillage(campaign=campaign, village_id=v, expected=counts.get(v, 0)) for v in villages])
         audit_log(actor=actor, action="create", obj=campaign, region_code=scope.code, summary=_("发起摸底排查"),
                   changes=diff({}, {"name": campaign.name, "scope": scope.code, "deadline": deadline, "villages": len(villages)}))
-        from tonghu.accounts.models import User
-
-        for user in User.objects.filter(role=Role.CHILD_DIRECTOR, region_id__in=villages, is_active=True):
+        for user in users_within(scope, Role.CHILD_DIRECTOR):
             notify(user, kind="census_started", send=False,
                    title=_("摸底排查“%(name)s”已开始，请于 %(date)s 前逐一确认本村儿童") % {"name": campaign.name, "date": deadline},
                    url=f"/visits/census/{campaign.pk}/")

@@ -63,7 +63,9 @@ class Command(BaseCommand):
 
 
 def _existing_accounts():
-    from tonghu.accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
 
     rows = []
     seen_roles = set()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from tonghu.accounts.roles import Role
+from tonghu.core.roles import Role
 from tonghu.core.capabilities import PUBLIC_URL_NAMES, capabilities, endpoints
 
 BEGIN = "<!-- BEGIN GENERATED: tonghu permissions-table --write -->"

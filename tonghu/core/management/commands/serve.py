@@ -13,7 +13,9 @@ from tonghu.core.runner import default_web_workers, supervise
 
 def demo_account_warnings() -> list[str]:
     """Lines to print at a production start while demo accounts (public password) exist (issue 10 §13)."""
-    from tonghu.accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
 
     demo = User.objects.filter(is_demo=True, is_active=True)
     count = demo.count()
