@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "tonghu.discovery",
     "tonghu.exchange",
     "tonghu.workforce",
+    "tonghu.supervision",
     "tonghu.api",
     "tonghu.sync",
     "django.contrib.auth",

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("tonghu.cases.urls")),
     path("", include("tonghu.discovery.urls")),
     path("", include("tonghu.exchange.urls")),
+    path("", include("tonghu.supervision.urls")),
     path("", include("tonghu.sync.urls")),
     path("", include("tonghu.workforce.urls")),
     path("api/", include("tonghu.api.urls")),

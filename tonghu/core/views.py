@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .capabilities import has_capability
-from .viewkit import CapabilityMixin, KitListView, KitObjectView, ScopedQuerysetMixin, ServiceFormView, Table, tables, unscoped  # noqa: F401 (the one definition; imported from here by older views)
+from .viewkit import CapabilityMixin, KitListView, KitObjectView, KitTemplateView, ScopedQuerysetMixin, ServiceFormView, Table, tables, unscoped  # noqa: F401 (the one definition; imported from here by older views)
 from .models import Job, Region
 
 
@@ -53,18 +52,21 @@ class ScopedDetailView(ScopedQuerysetMixin, DetailView):
     deny_with_404 = True
 
 
-class HomeView(CapabilityView):
-    """Each role lands on its work: a child director on today's tasks (issue 18 §1). Other roles keep this page
-    until the supervision dashboard (a later issue) replaces it."""
+class HomeView(KitTemplateView):
+    """Each role lands on its work (issue 18 §1): the apps register where in ``tonghu.core.landing`` (a child
+    director on today's tasks, the roles above the village on their area's dashboard); ``?tiles=1`` shows this
+    page of tiles anyway."""
 
     capability_optional = True
     template_name = "core/home.html"
+    scope_note = "shows the user's own menu (the capabilities of their role) and redirects to their landing page; no data"
 
     def get(self, request, *args, **kwargs):
-        from tonghu.core.roles import Role
+        from .landing import landing_for
 
-        if request.user.role == Role.CHILD_DIRECTOR and has_capability(request.user, "visits.view"):
-            return redirect("visit_tasks")
+        target = landing_for(request.user)
+        if target and not request.GET.get("tiles"):
+            return redirect(target)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tonghu.core.models import Region
-from tonghu.core.scoping import prefix_range
+from tonghu.core.capabilities import has_capability
+from tonghu.core.regions import LEVEL_DIGITS
+from tonghu.core.scoping import in_scope, prefix_range
 
 from .models import (
     CampaignVillage,
@@ -77,31 +78,34 @@ def child_unit_digits(region: Region) -> int:
 
 def compliance_rows(user, region: Region, *, today: dt.date | None = None) -> list[dict]:
     """Per next-level unit below ``region`` (townships of a county, villages of a township): children scheduled,
-    contacts and home visits on time (not overdue) in %, and overdue tasks. One grouped query on the schedule."""
+    contacts and home visits on time in %, and overdue tasks — the indicators of ``visits/indicators.py`` (R-L1),
+    counted in one grouped query on the schedule. Empty when ``region`` lies outside the user's area."""
+    from tonghu.core import indicators
+
     today = today or timezone.localdate()
     digits = child_unit_digits(region)
-    qs = (Schedule.objects.visible_to(user, "visits.supervise").filter(village__code__range=prefix_range(region.prefix))
-          .annotate(unit=Substr("village_id", 1, digits)).values("unit")
-          .annotate(contacts=Count("id", filter=Q(kind=TaskKind.CONTACT)),
-                    contacts_ok=Count("id", filter=Q(kind=TaskKind.CONTACT, due_on__gte=today)),
-                    visits=Count("id", filter=Q(kind=TaskKind.HOME_VISIT)),
-                    visits_ok=Count("id", filter=Q(kind=TaskKind.HOME_VISIT, due_on__gte=today)))
-          .order_by("unit"))
-    stats = {r["unit"].ljust(12, "0"): r for r in qs}
+    if not (in_scope(user, region.code) and has_capability(user, "visits.supervise")):
+        return []
+    stats = indicators.count_values(region.prefix, digits, today, measure_keys=SCHEDULE_MEASURES)
     units = Region.objects.filter(parent=region).order_by("code")
     directors = _directors_by_village(region) if digits == 12 else {}
-    rows = []
-    for unit in units:
-        r = stats.get(unit.code, {"contacts": 0, "contacts_ok": 0, "visits": 0, "visits_ok": 0})
-        rows.append({
-            "region": unit,
-            "children": r["contacts"],
-            "contacts_pct": _pct(r["contacts_ok"], r["contacts"]),
-            "visits_pct": _pct(r["visits_ok"], r["visits"]),
-            "overdue": (r["contacts"] - r["contacts_ok"]) + (r["visits"] - r["visits_ok"]),
-            "directors": directors.get(unit.code, []),
-        })
-    return rows
+    return [_figure_row(stats.get(unit.code, {}), region=unit, directors=directors.get(unit.code, [])) for unit in units]
+
+
+SCHEDULE_MEASURES = ("visits.contacts_due", "visits.contacts_on_time", "visits.visits_due", "visits.visits_on_time", "visits.tasks_overdue")
+
+
+def _figure_row(counts: dict, **extra) -> dict:
+    from tonghu.core import indicators
+
+    return {
+        "counts": counts,
+        "children": counts.get("visits.contacts_due", 0),
+        "contacts_pct": indicators.get("visits.contacts_on_time").value(counts),
+        "visits_pct": indicators.get("visits.home_visits_on_time").value(counts),
+        "overdue": indicators.get("visits.tasks_overdue").value(counts),
+        **extra,
+    }
 
 
 def _directors_by_village(region: Region) -> dict[str, list]:
@@ -115,10 +119,10 @@ def _directors_by_village(region: Region) -> dict[str, list]:
 
 
 def totals(rows: list[dict]) -> dict:
-    children = sum(r["children"] for r in rows)
-    weighted = lambda key: sum((r[key] or 0) * r["children"] for r in rows) / children if children else None  # noqa: E731
-    return {"children": children, "contacts_pct": round(weighted("contacts_pct"), 1) if children else None,
-            "visits_pct": round(weighted("visits_pct"), 1) if children else None, "overdue": sum(r["overdue"] for r in rows)}
+    """The area's own figures: the indicators over the summed counts of its units (not an average of rates)."""
+    from tonghu.core import indicators
+
+    return _figure_row(indicators.total({str(i): r["counts"] for i, r in enumerate(rows)}))
 
 
 def village_children(user, village: Region, *, today: dt.date | None = None):
@@ -132,13 +136,28 @@ def village_children(user, village: Region, *, today: dt.date | None = None):
     return sorted(rows.values(), key=lambda r: (r["worst"], r["child"].name))
 
 
-def trend(user, region: Region, *, months: int = 12) -> list[dict]:
-    """Monthly figures kept by the periodic run, summed over ``region``: on-time % per month."""
-    qs = (MonthlyFigure.objects.visible_to(user, "visits.supervise").filter(village__code__range=prefix_range(region.prefix))
+def trend(user, region: Region, *, months: int = 12, today: dt.date | None = None) -> list[dict]:
+    """On-time % per month over ``region``: closed months from the stored monthly figures, the current month live —
+    both through the same indicator definitions as the compliance table, so the table and the trend's current
+    month show the same figure (issue 18 item 2)."""
+    from tonghu.core import indicators
+
+    today = today or timezone.localdate()
+    current = today.replace(day=1)
+    qs = (MonthlyFigure.objects.visible_to(user, "visits.supervise").filter(village__code__range=prefix_range(region.prefix), month__lt=current)
           .values("month").annotate(cd=Sum("contacts_due"), ct=Sum("contacts_on_time"), vd=Sum("visits_due"),
-                                    vt=Sum("visits_on_time"), op=Sum("open_problems")).order_by("-month")[:months])
-    return [{"month": r["month"], "contacts_pct": _pct(r["ct"], r["cd"]), "visits_pct": _pct(r["vt"], r["vd"]),
-             "open_problems": r["op"]} for r in reversed(list(qs))]
+                                    vt=Sum("visits_on_time"), op=Sum("open_problems")).order_by("-month")[:max(months - 1, 0)])
+    rows = []
+    for r in reversed(list(qs)):
+        counts = {"visits.contacts_due": r["cd"], "visits.contacts_on_time": r["ct"], "visits.visits_due": r["vd"],
+                  "visits.visits_on_time": r["vt"], "visits.tasks_overdue": (r["cd"] - r["ct"]) + (r["vd"] - r["vt"])}
+        rows.append(_figure_row(counts, month=r["month"], open_problems=r["op"], live=False))
+    if in_scope(user, region.code) and has_capability(user, "visits.supervise"):
+        live = indicators.total(indicators.count_values(region.prefix, LEVEL_DIGITS[region.level], today,
+                                                        measure_keys=(*SCHEDULE_MEASURES, "visits.problems_open")))
+        if live.get("visits.contacts_due") or rows:
+            rows.append(_figure_row(live, month=current, open_problems=live.get("visits.problems_open", 0), live=True))
+    return rows
 
 
 def overdue_tasks(user, region: Region, *, today: dt.date | None = None, limit: int = 50):

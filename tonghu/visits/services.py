@@ -399,26 +399,21 @@ def month_start(d: dt.date) -> dt.date:
 
 
 def figures_store(*, today: dt.date | None = None, prefix: str = "") -> int:
-    """Store this month's compliance snapshot per village (overwritten by each run in the month, so the last run
-    of a month keeps its figures)."""
+    """Store this month's figures per village (overwritten by each run in the month, so the last run of a month
+    keeps its figures), counted by the indicator definitions of ``visits/indicators.py`` (R-L1)."""
+    from .indicators import problem_counts, schedule_counts
+
     today = _today(today)
     month = month_start(today)
-    qs = Schedule.objects.all()
-    if prefix:
-        qs = qs.filter(village__code__range=prefix_range(prefix))
-    rows = (qs.values("village_id").annotate(
-        contacts_due=Count("id", filter=Q(kind=TaskKind.CONTACT)),
-        contacts_on_time=Count("id", filter=Q(kind=TaskKind.CONTACT, due_on__gte=today)),
-        visits_due=Count("id", filter=Q(kind=TaskKind.HOME_VISIT)),
-        visits_on_time=Count("id", filter=Q(kind=TaskKind.HOME_VISIT, due_on__gte=today))))
-    problems = dict(Problem.objects.exclude(status=ProblemStatus.RESOLVED).values("child__village_id")
-                    .annotate(n=Count("id")).values_list("child__village_id", "n"))
+    rows = schedule_counts(prefix, 12, today)
+    problems = problem_counts(prefix, 12, today)
     n = 0
-    for r in rows:
+    for village, r in rows.items():
         MonthlyFigure.objects.update_or_create(
-            village_id=r["village_id"], month=month,
-            defaults={k: r[k] for k in ("contacts_due", "contacts_on_time", "visits_due", "visits_on_time")}
-            | {"open_problems": problems.get(r["village_id"], 0)})
+            village_id=village, month=month,
+            defaults={"contacts_due": r["visits.contacts_due"], "contacts_on_time": r["visits.contacts_on_time"],
+                      "visits_due": r["visits.visits_due"], "visits_on_time": r["visits.visits_on_time"],
+                      "open_problems": problems.get(village, {}).get("visits.problems_open", 0)})
         n += 1
     return n
 
@@ -440,6 +435,10 @@ def figures_backfill(*, months: int, today: dt.date | None = None, prefix: str =
     history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for child_id, date, kind in Visit.objects.filter(child_id__in=list(by_child)).values_list("child_id", "date", "kind").order_by("date"):
         history[child_id].append((date, kind))
+    # A file opened today with an imported visit history (or the demo's) was followed since its first visit: without
+    # this, every past month before the file's creation date was empty and the trend showed one month (issue 18 §2).
+    for child_id, visits_ in history.items():
+        by_child[child_id]["opened"] = min(by_child[child_id]["opened"], visits_[0][0])
     written = 0
     for back in range(months, 0, -1):
         month = add_months(month_start(today), -back)

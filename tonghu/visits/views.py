@@ -19,7 +19,7 @@ from tonghu.audit.services import audit_log
 from tonghu.core.capabilities import has_capability
 from tonghu.core.models import Region
 from tonghu.core.forms import add_service_errors
-from tonghu.core.views import CapabilityView, ScopedDetailView, ScopedListView
+from tonghu.core.views import ScopedDetailView, ScopedListView
 from tonghu.core.viewkit import KitObjectView, KitTemplateView, ServiceFormView
 from tonghu.registry.models import Child
 
@@ -305,11 +305,12 @@ class ProblemDetailView(ScopedDetailView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ComplianceView(CapabilityView):
+class ComplianceView(KitTemplateView):
     """Supervision: per township (county view) or per village with its directors (township view)."""
 
     capability = "visits.supervise"
     template_name = "visits/compliance.html"
+    scope_note = "the region is the user's own or one fetched through Region.objects.visible_to (404 outside); the figures come from visits.selectors on that region"
 
     def region(self):
         return self.request.user.region
@@ -339,7 +340,10 @@ class ComplianceView(CapabilityView):
                 t.due_text = due_text(t, today)
                 t.label = task_label(t)
             ctx["unit_is_village"] = selectors.child_unit_digits(region) == 12
-        ctx["trend"] = selectors.trend(self.request.user, region)
+        ctx["trend"] = selectors.trend(self.request.user, region, today=today)
+        from tonghu.core import indicators
+
+        ctx["definitions"] = indicators.catalogue(["visits.contacts_on_time", "visits.home_visits_on_time", "visits.tasks_overdue"])
         return ctx
 
 

@@ -13,6 +13,9 @@ from conftest import PASSWORD
 from tonghu.accounts.models import ApiToken
 from tonghu.accounts.roles import Role
 
+# the page of tiles itself: every role above the village lands on its dashboard (tonghu.core.landing)
+HOME = "/?tiles=1"
+
 
 def _token(client, user):
     response = client.post(reverse("api-token"), {"username": user.username, "password": PASSWORD})
@@ -61,8 +64,8 @@ def test_a_password_change_revokes_tokens_and_other_sessions_but_keeps_this_one(
     response = laptop.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Brand-new-2026", "new_password2": "Brand-new-2026"})
     assert response.status_code == 302
     assert _me(token) == 401
-    assert phone.get(reverse("home")).status_code == 302  # sent to the login page
-    assert laptop.get(reverse("home")).status_code == 200
+    assert phone.get(HOME).status_code == 302  # sent to the login page
+    assert laptop.get(HOME).status_code == 200
     assert len(laptop.get(reverse("account")).context["sessions"]) == 1
 
 
@@ -75,7 +78,7 @@ def test_deactivation_revokes_tokens_and_sessions(world, users, client):
     user.is_active = False
     user.save()
     assert _me(token) == 401
-    assert browser.get(reverse("home")).status_code == 302
+    assert browser.get(HOME).status_code == 302
     assert ApiToken.objects.get().revoked_reason == "账号停用"
 
 
@@ -98,6 +101,6 @@ def test_account_page_lists_sessions_and_tokens_and_signs_out_everywhere(world, 
     assert strict.post(reverse("account_signout_all")).status_code == 403
     response = laptop.post(reverse("account_signout_all"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
-    assert laptop.get(reverse("home")).status_code == 302
-    assert phone.get(reverse("home")).status_code == 302
+    assert laptop.get(HOME).status_code == 302
+    assert phone.get(HOME).status_code == 302
     assert _me(token["token"]) == 401

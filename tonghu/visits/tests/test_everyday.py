@@ -17,11 +17,11 @@ from tonghu.visits.models import Schedule
 pytestmark = pytest.mark.django_db
 
 
-def test_director_lands_on_todays_tasks_other_roles_keep_home(users, client, world):
+def test_director_lands_on_todays_tasks_other_roles_on_their_dashboard(users, client, world):
     client.force_login(users[Role.CHILD_DIRECTOR])
     assert client.get("/")["Location"] == reverse("visit_tasks")
     client.force_login(users[Role.SUPERVISOR])
-    assert client.get("/").status_code == 200, "the supervision dashboard is a later issue"
+    assert client.get("/")["Location"] == reverse("supervision_dashboard")  # issue 13 §3 (tonghu.core.landing)
 
 
 def test_task_list_links_the_file_calls_the_guardians_and_counts_the_month(make_child, users, client):
