@@ -152,6 +152,6 @@ def endpoints() -> dict[str, Endpoint]:
 
 
 # URL names every visitor may reach without logging in (login form, language switch, static assets).
-PUBLIC_URL_NAMES = {"login", "set_language", "javascript-catalog", "healthz", "api-token"}
+PUBLIC_URL_NAMES = {"login", "set_language", "javascript-catalog", "healthz", "api-token", "favicon"}
 
 SUBTREE = _("本辖区")
