@@ -144,3 +144,48 @@ def test_a_day_offline_then_sync_with_a_conflict(live_server, world, make_user, 
     page.wait_for_url("**/accounts/login/**")
     names = page.evaluate("indexedDB.databases().then(dbs => dbs.map(d => d.name))")
     assert "tonghu-offline" not in names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_cut_off_half_way_resumes_without_resending_what_arrived(live_server, world, make_user, make_child, open_page):
+    """Issue 16 item 5: twelve visits queued offline; the connection drops after the first request of the sync (five
+    items arrived); the next sync sends only the seven left, and the server holds each visit once."""
+    from tonghu.sync.models import SyncItem
+    from tonghu.visits.models import Visit
+
+    director, officer, children = _setup(world, make_user, make_child)
+    page = open_page(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page.goto(live_server.url + "/accounts/login/?next=/offline/")
+    page.fill("#id_username", "zhuren")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    _unlock(page)
+    page.wait_for_selector("[data-testid=task]")
+    page.context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+    today = timezone.localdate().isoformat()
+    for i in range(12):
+        page.evaluate("([child, i, today]) => window.tonghuOffline.enqueue('contact', child, "
+                      "{date: today, method: 'phone', contacted_person: '祖母' + i, notes: ''})",
+                      [children[i % 3].pk, i, today])
+    assert _qcount(page) == "12"
+    sent = []
+
+    def drop_after_first(route):
+        sent.append(json.loads(route.request.post_data)["items"])
+        if len(sent) == 1:
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")  # the signal goes while the rest is on its way
+
+    page.route("**/offline/push/", drop_after_first)
+    page.context.set_offline(False)
+    page.click("[data-testid=sync]")
+    page.wait_for_function("document.querySelector('[data-testid=qcount]').textContent.trim() === '7'", timeout=60000)
+    assert Visit.objects.count() == 5 and len(sent) == 2
+    page.unroute("**/offline/push/")
+    page.click("[data-testid=sync]")
+    page.wait_for_function("document.querySelector('[data-testid=qcount]').textContent.trim() === ''", timeout=60000)
+    assert Visit.objects.count() == 12
+    assert sorted(Visit.objects.values_list("contacted_person", flat=True)) == sorted(f"祖母{i}" for i in range(12))
+    assert SyncItem.objects.filter(status="accepted").count() == 12 and not SyncItem.objects.filter(attempts__gt=1).exists()

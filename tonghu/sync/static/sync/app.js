@@ -208,6 +208,7 @@
       await saveBundle(bundle);
     }
     toast(T.saved, "success");
+    await renderStatus();
     if (navigator.onLine) sync();
   }
 
@@ -432,18 +433,6 @@
 
   // ------------------------------------------------------------------------------------------ start
   async function start() {
-    if ("serviceWorker" in navigator) {
-      try {
-        const reg = await navigator.serviceWorker.register(CONFIG.sw_url, { scope: CONFIG.scope });
-        // a new release waits until the queue is empty, then takes over (never in the middle of a save)
-        reg.addEventListener("updatefound", () => {
-          const worker = reg.installing;
-          worker && worker.addEventListener("statechange", async () => {
-            if (worker.state === "installed" && navigator.serviceWorker.controller && !(await (await db()).count("queue"))) worker.postMessage("skipWaiting");
-          });
-        });
-      } catch (e) { /* the app still works online without it */ }
-    }
     const last = await (await db()).get("meta", "last_sync");
     const limitDays = (await (await db()).get("meta", "wipe_after_days")) || 14;
     if (last && Date.now() - last > limitDays * 86400000) await wipe(T.wipe_expired.replace("%(n)s", limitDays));
@@ -462,7 +451,24 @@
       document.getElementById("logout-form").submit();
     });
     if (navigator.onLine) await sync(); else await route();
+    // the worker installs once the day's data is in (not while the first sync runs: one thing at a time on a weak link)
+    await registerWorker();
   }
-  window.tonghuOffline = { sync, wipe, queueAll };
+
+  async function registerWorker() {
+    if ("serviceWorker" in navigator) {
+      try {
+        const reg = await navigator.serviceWorker.register(CONFIG.sw_url, { scope: CONFIG.scope });
+        // a new release waits until the queue is empty, then takes over (never in the middle of a save)
+        reg.addEventListener("updatefound", () => {
+          const worker = reg.installing;
+          worker && worker.addEventListener("statechange", async () => {
+            if (worker.state === "installed" && navigator.serviceWorker.controller && !(await (await db()).count("queue"))) worker.postMessage("skipWaiting");
+          });
+        });
+      } catch (e) { /* the app still works online without it */ }
+    }
+  }
+  window.tonghuOffline = { sync, wipe, queueAll, enqueue };  // for the tests and the throttled benchmark
   start();
 })();

@@ -7,8 +7,27 @@ const ASSETS = {{ assets|safe }};
 const SHELL = ASSETS[0];
 const NETWORK_ONLY = [SHELL + "key/", SHELL + "bundle/", SHELL + "push/"];
 
+async function precache() {
+  const cache = await caches.open(CACHE);
+  for (const url of ASSETS) {
+    // one file at a time, each tried three times: a weak connection (or a busy server) must not leave the app
+    // without its shell; a file that still fails makes the install fail, and the old worker stays in charge
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+        if (!response.ok || response.redirected) throw new Error(url + " " + response.status);
+        await cache.put(url, response);
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      }
+    }
+  }
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)));
+  event.waitUntil(precache());
 });
 
 self.addEventListener("activate", (event) => {
