@@ -48,6 +48,9 @@ class DatasetStatus(models.TextChoices):
 
 
 class Dataset(models.Model):
+    """One roster a department handed over (R-D1): its source, period, county, who uploaded it and when, the file, the
+    retention date after which its rows are purged (PIPL art. 6), the import's errors and the linkage run's model."""
+
     region_field = "county__code"
 
     source = models.CharField(_("数据来源"), max_length=20, choices=Source.choices)
@@ -91,6 +94,9 @@ class Dataset(models.Model):
 
 
 class RosterRow(models.Model):
+    """One person of a roster, normalised for linkage: name and pinyin keys, sex, birth date, the ID number encrypted
+    with a blind index, address and the source's own fields (encrypted). Purged at the data set's retention date."""
+
     region_field = "dataset__county__code"
 
     dataset = models.ForeignKey(Dataset, verbose_name=_("部门数据"), on_delete=models.CASCADE, related_name="roster_rows")

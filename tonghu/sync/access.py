@@ -7,7 +7,8 @@ from tonghu.core.capabilities import endpoint, grant, nav
 
 grant("sync.use", [Role.CHILD_DIRECTOR, Role.SUPERVISOR], _("离线使用：把本辖区走访所需信息保存在手机上（加密），离线记录，联网后同步"))
 
-nav(_("离线走访"), "sync_app", "sync.use", order=6)
+# in the menu for directors (their day's work); supervisors open /offline/ from the link on their task list or directly
+nav(_("离线走访"), "sync_app", "sync.use", order=6, roles=[Role.CHILD_DIRECTOR])
 
 def _child(ctx):
     from tonghu.registry.models import Child

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 # Links never followed: they change state, download files, or leave the pages a person reads.
-SKIP = re.compile(r"^/(accounts/logout|i18n/|static/|media/|api/|admin/)|/download/|/export\.|\.(pdf|xlsx|csv|zip|jpg|png)$|/photo/|/document/|/print/")
+SKIP = re.compile(r"^/(accounts/logout|i18n/|static/|media/|api/|admin/)|/download/|/export\.|/export/|\.(pdf|xlsx|csv|zip|jpg|png)$|/photo/|/document/|/print/")
 
 HAN_OUTSIDE_NAMES = """
 () => {
