@@ -47,6 +47,9 @@ KNOWN_CHINESE = {
     "/notifications/", "/reports/mine/N/", "/reports/received/N/", "/cases/N/", "/cases/N/intervention/",
     "/cases/N/review/", "/audit/", "/visits/census/", "/visits/census/N/", "/visits/census/new/",
     "/visits/census/village/N/",
+    # Column headers a department's roster must carry are Chinese (the help quotes them); the county select is not
+    # yet marked lang=zh (discovery, issue 12)
+    "/discovery/upload/",
     # Policy documents, profile names and rule labels (owned by the policy engine's data)
     "/policy/profiles/guangxi/", "/policy/profiles/guangxi/new-version/", "/policy/profiles/national/",
 }
